@@ -1,0 +1,30 @@
+"""Sign-in, sign-out and failed sign-ins are written to the audit trail (ASVS 16.3.1)."""
+
+import time
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_record
+from pmks_portal.middleware import LOGIN_TIME_KEY
+
+
+@receiver(user_logged_in)
+def record_sign_in(sender, request, user, **kwargs):
+    request.session[LOGIN_TIME_KEY] = time.time()
+    audit_record(actor=user, action=AuditEvent.Action.SIGN_IN, target=user)
+
+
+@receiver(user_logged_out)
+def record_sign_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(actor=user, action=AuditEvent.Action.SIGN_OUT, target=user)
+
+
+@receiver(user_login_failed)
+def record_failed_sign_in(sender, credentials, request=None, **kwargs):
+    user = User.objects.filter(username=credentials.get("username", "")).first()
+    if user is not None:
+        audit_record(actor=None, action=AuditEvent.Action.SIGN_IN_FAILED, target=user)

@@ -1,0 +1,48 @@
+"""Writing the audit trail. Called by the services of every app, in their transaction."""
+
+from django.db import models
+
+from audit.models import AuditEvent
+
+
+def field_changes(obj: models.Model, fields: list[str], old_values: dict) -> dict:
+    """{field: [old, new]} for the fields whose value differs from `old_values`."""
+    changes = {}
+    for field in fields:
+        new = getattr(obj, field)
+        if old_values.get(field) != new:
+            changes[field] = [_plain(old_values.get(field)), _plain(new)]
+    return changes
+
+
+def snapshot(obj: models.Model, fields: list[str]) -> dict:
+    return {field: getattr(obj, field) for field in fields}
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict | None = None,
+    reason: str = "",
+    regency_id: str | None = None,
+) -> AuditEvent:
+    """Append one event to the trail."""
+    return AuditEvent.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        regency_id=regency_id,
+        changes=changes or {},
+        reason=reason,
+    )

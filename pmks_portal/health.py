@@ -1,0 +1,67 @@
+"""/healthz: is the database, the cache or broker, and a Celery worker answering?"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+from pmks_portal import access
+from pmks_portal.celery import app as celery_app
+
+OK, FAILING, EAGER = "ok", "failing", "eager"
+
+
+def check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return FAILING
+    return OK
+
+
+def check_cache() -> str:
+    try:
+        cache.set("healthz", "1", timeout=10)
+        return OK if cache.get("healthz") == "1" else FAILING
+    except Exception:
+        return FAILING
+
+
+def check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return EAGER
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:
+        return FAILING
+    return OK
+
+
+def check_workers() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return EAGER
+    try:
+        replies = celery_app.control.inspect(timeout=1.0).ping()
+    except Exception:
+        return FAILING
+    return OK if replies else FAILING
+
+
+@access.public
+@never_cache
+def healthz(request):
+    """200 with every component's state when all answer, 503 otherwise. No secrets, no hosts."""
+    checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+    if checks["broker"] != FAILING:
+        checks["celery_workers"] = check_workers()
+    else:
+        checks["celery_workers"] = FAILING
+    healthy = all(state in (OK, EAGER) for state in checks.values())
+    return JsonResponse(
+        {"status": OK if healthy else FAILING, "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,34 @@
+"""The main menu, by role: each entry shows only to users whose role grants its capability."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from pmks_portal import access
+from pmks_portal.access import Capability
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str | Promise
+    url_name: str
+    capability: Capability | None  # None: every signed-in user
+
+
+MENU = [
+    MenuEntry(_("Home"), "home", None),
+    MenuEntry(_("Regions"), "regions:list", None),
+    MenuEntry(_("Users"), "accounts:user-list", Capability.MANAGE_USERS),
+]
+
+
+def menu_for(user) -> list[dict]:
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return [
+        {"label": entry.label, "url": reverse(entry.url_name), "url_name": entry.url_name}
+        for entry in MENU
+        if entry.capability is None or access.can(user, entry.capability)
+    ]

@@ -1,0 +1,52 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from accounts import views as account_views
+from pmks_portal import access, health, views
+
+auth_urls = [
+    path("masuk/", access.public(auth_views.LoginView.as_view()), name="login"),
+    path("keluar/", access.authenticated(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "sandi/ubah/",
+        access.authenticated(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "sandi/ubah/selesai/",
+        access.authenticated(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
+    path(
+        "sandi/lupa/",
+        access.public(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "sandi/lupa/terkirim/",
+        access.public(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "sandi/atur/<uidb64>/<token>/",
+        access.public(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "sandi/atur/selesai/",
+        access.public(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tentang/", views.about, name="about"),
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/setlang/", access.public(set_language), name="set_language"),
+    path("akun/", include(auth_urls)),
+    path("akun/profil/", account_views.profile, name="profile"),
+    path("pengguna/", include("accounts.urls")),
+    path("wilayah/", include("regions.urls")),
+]
