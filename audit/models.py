@@ -20,6 +20,8 @@ class AuditEvent(models.Model):
         DEACTIVATE = "deactivate", _("deactivated")
         ACTIVATE = "activate", _("activated")
         DELETE = "delete", _("deleted")
+        TRANSITION = "transition", _("status changed")
+        MERGE = "merge", _("merged")
         VIEW = "view", _("viewed")
         EXPORT = "export", _("exported")
         SIGN_IN = "sign_in", _("signed in")

@@ -34,13 +34,25 @@ class Capability(StrEnum):
     MANAGE_REGIONS = "manage_regions"
     READ_RECORDS = "read_records"
     WRITE_RECORDS = "write_records"
+    SEE_FULL_IDS = "see_full_ids"
+    MERGE_PERSONS = "merge_persons"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
-    # System administrators run the system; they do not read personal records.
-    Role.ADMIN: frozenset({Capability.MANAGE_USERS, Capability.MANAGE_REGIONS}),
+    # Administrators read records (masked) only to merge duplicate persons; they never edit cases.
+    Role.ADMIN: frozenset(
+        {
+            Capability.MANAGE_USERS,
+            Capability.MANAGE_REGIONS,
+            Capability.READ_RECORDS,
+            Capability.MERGE_PERSONS,
+        }
+    ),
     Role.PROVINCIAL_OFFICER: frozenset({Capability.READ_RECORDS}),
-    Role.REGENCY_STAFF: frozenset({Capability.READ_RECORDS, Capability.WRITE_RECORDS}),
+    # Only the staff who register and verify people need NIK and KK numbers in full.
+    Role.REGENCY_STAFF: frozenset(
+        {Capability.READ_RECORDS, Capability.WRITE_RECORDS, Capability.SEE_FULL_IDS}
+    ),
     Role.REGENCY_VIEWER: frozenset({Capability.READ_RECORDS}),
 }
 

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "audit",
     "regions",
     "accounts",
+    "cases",
 ]
 
 MIDDLEWARE = [

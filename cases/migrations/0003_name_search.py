@@ -1,0 +1,28 @@
+"""Spelling-tolerant name search on PostgreSQL: pg_trgm and a GIN trigram index on person names.
+
+On SQLite (the zero-set-up default) there is no trigram support; search falls back to substring
+matching, so this migration does nothing there.
+"""
+
+from django.db import migrations
+
+CREATE = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS person_name_trgm ON cases_person USING gin (name gin_trgm_ops)",
+]
+DROP = ["DROP INDEX IF EXISTS person_name_trgm"]
+
+
+def _run(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0002_categories")]
+
+    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]

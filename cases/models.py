@@ -1,0 +1,444 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cases.querysets import CaseQuerySet, ImportBatchQuerySet, PersonQuerySet
+from pmks_portal import access
+
+
+class Programme(models.TextChoices):
+    """The three national 'free of' targets a case can count against (DOMAIN.md §3)."""
+
+    STREET_CHILDREN = "street_children", _("Free of street children")
+    PASUNG = "pasung", _("Free of shackling (pasung)")
+    PROSTITUTION = "prostitution", _("Free of prostitution/lokalisasi")
+
+
+class Category(models.Model):
+    """One of the 26 PMKS/PPKS categories (Permensos 8/2012), or a local addition."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("Indonesian name"), max_length=150)
+    name_en = models.CharField(_("English gloss"), max_length=150, blank=True)
+    cluster = models.CharField(_("cluster"), max_length=60, blank=True)
+    programme = models.CharField(
+        _("target programme"), max_length=32, choices=Programme.choices, blank=True,
+        help_text=_("Cases of this category count against this national target."),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("PMKS category")
+        verbose_name_plural = _("PMKS categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+
+class CategoryAlias(models.Model):
+    """A code or name from old spreadsheets (e.g. WRSE, KFM, PACA) that maps to a category."""
+
+    alias = models.CharField(_("alias"), max_length=150, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name = _("category alias")
+        verbose_name_plural = _("category aliases")
+        ordering = ["alias"]
+
+    def __str__(self):
+        return f"{self.alias} → {self.category.code}"
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Male")
+    FEMALE = "P", _("Female")
+
+
+class Person(models.Model):
+    """Someone the agency's teams found. Many have no NIK (street children, the homeless)."""
+
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
+    kk_number = models.CharField(_("KK number"), max_length=16, blank=True)
+    name = models.CharField(_("name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date_is_estimate = models.BooleanField(_("birth date estimated from age"), default=False)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    regency = models.ForeignKey(
+        "regions.Region", verbose_name=_("registering regency/city"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    guardian_name = models.CharField(_("parent or guardian"), max_length=150, blank=True)
+    guardian_relation = models.CharField(_("relation"), max_length=60, blank=True)
+    guardian_phone = models.CharField(_("guardian's phone"), max_length=32, blank=True)
+    disability = models.CharField(_("disability"), max_length=150, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("merged into"), on_delete=models.PROTECT,
+        null=True, blank=True, related_name="merged_from",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"], condition=Q(nik__isnull=False), name="person_unique_nik"
+            ),
+            models.CheckConstraint(
+                condition=Q(nik__isnull=True) | Q(nik__regex=r"^[0-9]{16}$"),
+                name="person_nik_sixteen_digits",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["regency", "name"], name="person_regency_name"),
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def has_nik(self) -> bool:
+        return bool(self.nik)
+
+    def writable_by(self, user) -> bool:
+        return access.can_write_record(user, self.regency_id)
+
+
+class CaseStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    VERIFIED = "verified", _("Verified")
+    IN_HANDLING = "in_handling", _("In handling")
+    RESOLVED = "resolved", _("Resolved")
+    REFERRED = "referred", _("Referred")
+    CLOSED = "closed", _("Closed")
+
+
+class CloseReason(models.TextChoices):
+    DIED = "died", _("Died")
+    MOVED = "moved", _("Moved away")
+    REFUSED = "refused", _("Refused help")
+    DUPLICATE = "duplicate", _("Duplicate record")
+
+
+class CaseSource(models.TextChoices):
+    OUTREACH = "outreach", _("Outreach")
+    PUBLIC_REPORT = "public_report", _("Public report")
+    REFERRAL = "referral", _("Referral")
+    SURVEY = "survey", _("Survey")
+    IMPORT = "import", _("Import")
+
+
+class Case(models.Model):
+    """One PMKS condition of one person in one regency, followed until it ends."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="cases")
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
+                                 related_name="cases")
+    programme = models.CharField(_("target programme"), max_length=32,
+                                 choices=Programme.choices, blank=True)
+    regency = models.ForeignKey("regions.Region", verbose_name=_("regency/city"),
+                                on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("regions.Region", verbose_name=_("district"),
+                                 on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    village = models.ForeignKey("regions.Region", verbose_name=_("village"),
+                                on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    found_on = models.DateField(_("found on"))
+    registered_on = models.DateField(_("registered on"))
+    source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices,
+                              default=CaseStatus.REGISTERED)
+    close_reason = models.CharField(_("reason closed"), max_length=20,
+                                    choices=CloseReason.choices, blank=True)
+    status_changed_on = models.DateField(_("status since"))
+    relapse_count = models.PositiveSmallIntegerField(_("relapses"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["regency", "-registered_on", "-id"], name="case_regency_registered"),
+            models.Index(fields=["-registered_on", "-id"], name="case_registered"),
+            models.Index(fields=["regency", "status"], name="case_regency_status"),
+            models.Index(fields=["regency", "programme", "status"], name="case_regency_programme"),
+        ]
+
+    def __str__(self):
+        return f"{self.category.code} · {self.person.name}"
+
+    def writable_by(self, user) -> bool:
+        return access.can_write_record(user, self.regency_id)
+
+
+class CaseTransition(models.Model):
+    """A change of a case's status: when, by whom, why. The workflow rules are in workflow.py."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
+    effective_on = models.DateField(_("date"))
+    is_relapse = models.BooleanField(_("relapse"), default=False)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                           related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+
+class InterventionType(models.TextChoices):
+    REHABILITATION = "rehabilitation", _("Social rehabilitation")
+    REFERRAL_HOSPITAL = "referral_hospital", _("Referral to hospital")
+    REFERRAL_PANTI = "referral_panti", _("Referral to panti or LKS")
+    AID = "aid", _("Aid")
+    TRAINING = "training", _("Training")
+    REUNIFICATION = "reunification", _("Family reunification")
+    RETURN_HOME = "return_home", _("Return to home region")
+    SCHOOL = "school", _("Back to school")
+    HEALTH_INSURANCE = "health_insurance", _("BPJS/KIS enrolment")
+    COUNSELLING = "counselling", _("Counselling")
+    OTHER = "other", _("Other")
+
+
+class Intervention(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interventions")
+    date = models.DateField(_("date"))
+    type = models.CharField(_("type"), max_length=30, choices=InterventionType.choices)
+    provider = models.CharField(_("provider"), max_length=150, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("interventions")
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.date}"
+
+
+class Attachment(models.Model):
+    """A photo or document of a case, kept outside any public path (see attachments.py)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class RestraintForm(models.TextChoices):
+    CHAIN = "chain", _("Chained")
+    STOCKS = "stocks", _("Wooden stocks (balok)")
+    LOCKED_ROOM = "locked_room", _("Locked room or cage")
+    OTHER = "other", _("Other")
+
+
+class PasungStatus(models.TextChoices):
+    RESTRAINED = "restrained", _("Still restrained")
+    IN_TREATMENT = "in_treatment", _("In treatment")
+    RELEASED = "released", _("Released")
+    DIED = "died", _("Died")
+
+
+class HealthCover(models.TextChoices):
+    NONE = "none", _("None")
+    BPJS_PBI = "bpjs_pbi", _("BPJS PBI")
+    KIS = "kis", _("KIS")
+    BPJS_OTHER = "bpjs_other", _("BPJS (other)")
+
+
+class PasungDetail(models.Model):
+    """The shackling (pasung) side of a case (DOMAIN.md §3.2)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="pasung")
+    pasung_status = models.CharField(_("pasung status"), max_length=20,
+                                     choices=PasungStatus.choices, default=PasungStatus.RESTRAINED)
+    restraint_form = models.CharField(_("form of restraint"), max_length=20,
+                                      choices=RestraintForm.choices)
+    restrained_since = models.DateField(_("restrained since"), null=True, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    release_team = models.CharField(_("release team"), max_length=150, blank=True)
+    facility = models.CharField(_("treatment facility"), max_length=150, blank=True)
+    admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
+    discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
+    health_cover = models.CharField(_("BPJS/KIS"), max_length=20, choices=HealthCover.choices,
+                                    default=HealthCover.NONE)
+    returned_to_family_on = models.DateField(_("returned to family on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pasung details")
+        verbose_name_plural = _("pasung details")
+
+
+class PasungEvent(models.Model):
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("Follow-up visit")
+        RESHACKLED = "reshackled", _("Shackled again")
+
+    detail = models.ForeignKey(PasungDetail, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    takes_medication = models.BooleanField(_("takes medication"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+
+class StreetActivity(models.TextChoices):
+    VENDING = "vending", _("Street vending (asongan)")
+    BUSKING = "busking", _("Busking (pengamen)")
+    BEGGING = "begging", _("Begging")
+    SHOE_SHINE = "shoe_shine", _("Shoe shine")
+    SCAVENGING = "scavenging", _("Scavenging")
+    PARKING = "parking", _("Informal parking")
+    OTHER = "other", _("Other")
+
+
+class SchoolStatus(models.TextChoices):
+    IN_SCHOOL = "in_school", _("In school")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    NEVER = "never", _("Never in school")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class FamilyStatus(models.TextChoices):
+    BOTH_PARENTS = "both_parents", _("Lives with both parents")
+    ONE_PARENT = "one_parent", _("Lives with one parent")
+    RELATIVES = "relatives", _("Lives with relatives")
+    NO_FAMILY = "no_family", _("No family contact")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class StreetHandling(models.TextChoices):
+    OUTREACH = "outreach", _("Outreach only")
+    RUMAH_SINGGAH = "rumah_singgah", _("Rumah singgah (shelter)")
+    REUNIFIED = "reunified", _("Reunified with family")
+    BACK_TO_SCHOOL = "back_to_school", _("Back to school")
+    LKSA = "lksa", _("LKSA placement")
+
+
+class StreetChildDetail(models.Model):
+    """The street-child side of a case (DOMAIN.md §3.3)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="street_child")
+    location_found = models.CharField(_("where found"), max_length=200)
+    activity = models.CharField(_("activity"), max_length=20, choices=StreetActivity.choices)
+    hours_per_day = models.PositiveSmallIntegerField(_("hours a day on the street"),
+                                                     null=True, blank=True)
+    school_status = models.CharField(_("school"), max_length=20, choices=SchoolStatus.choices,
+                                     default=SchoolStatus.UNKNOWN)
+    family_status = models.CharField(_("family"), max_length=20, choices=FamilyStatus.choices,
+                                     default=FamilyStatus.UNKNOWN)
+    handling = models.CharField(_("handling"), max_length=20, choices=StreetHandling.choices,
+                                default=StreetHandling.OUTREACH)
+    encounter_count = models.PositiveSmallIntegerField(_("times encountered"), default=1)
+
+    class Meta:
+        verbose_name = _("street-child details")
+        verbose_name_plural = _("street-child details")
+
+
+class SexWorkDetail(models.Model):
+    """The tuna susila side of a case (DOMAIN.md §3.4)."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="sex_work")
+    former_lokalisasi = models.CharField(_("former lokalisasi"), max_length=150, blank=True)
+    exit_programme = models.CharField(_("exit programme"), max_length=150, blank=True)
+    training = models.CharField(_("training"), max_length=150, blank=True)
+    uep_grant = models.DecimalField(_("UEP grant (Rp)"), max_digits=14, decimal_places=2,
+                                    null=True, blank=True)
+    home_region = models.CharField(_("home region"), max_length=150, blank=True)
+    returned_home_on = models.DateField(_("returned home on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tuna susila details")
+        verbose_name_plural = _("tuna susila details")
+
+
+class ImportBatch(models.Model):
+    """A spreadsheet of cases uploaded for import: checked first, then committed in one go."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        CHECKING = "checking", _("Checking")
+        CHECKED = "checked", _("Checked, waiting for confirmation")
+        COMMITTING = "committing", _("Saving")
+        COMMITTED = "committed", _("Saved")
+        FAILED = "failed", _("Failed")
+
+    regency = models.ForeignKey("regions.Region", verbose_name=_("regency/city"),
+                                on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.UPLOADED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    error_rows = models.PositiveIntegerField(default=0)
+    duplicate_rows = models.PositiveIntegerField(default=0)
+    committed_rows = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    failure = models.TextField(_("why it failed"), blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("case import")
+        verbose_name_plural = _("case imports")
+
+    def __str__(self):
+        return self.original_name
+
+    def writable_by(self, user) -> bool:
+        return access.can_write_record(user, self.regency_id)
