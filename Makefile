@@ -12,12 +12,22 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo runs on embedded defaults: SQLite in var/, Celery eager, local-memory cache.
 DEMO := PMKS_DEMO=1
+# `make test` runs on those defaults whatever the shell exports; `make test-postgres` (and CI)
+# runs on the local PostgreSQL and Redis, with a real Celery worker.
+SQLITE_ENV := env -u DATABASE_URL -u REDIS_URL -u CACHE_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND
+PG_SERVER ?= postgres://postgres@127.0.0.1:5432
+PG_TEST_DB ?= pmks_ci
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+POSTGRES_ENV := DATABASE_URL=$(PG_SERVER)/$(PG_TEST_DB) REDIS_URL=$(TEST_REDIS_URL)
+# pytest's exit 5 means it ran no test: say so, and fail.
+PYTEST_CHECK_EMPTY := rc=$$?; [ $$rc -ne 5 ] || echo "pytest ran no test (exit 5): check the -m expression and PYTEST_ARGS"; exit $$rc
 
 .PHONY: help setup run test test-postgres lint bench messages clean
 
 help:
 	@echo "make run    set up (virtualenv, assets, database, regions, demo users) and serve the demo"
 	@echo "make test   run the whole test suite (SQLite, Celery eager, headless Chromium)"
+	@echo "make test-postgres  the suite on PostgreSQL + Redis with a real Celery worker (as CI)"
 	@echo "make lint   ruff"
 	@echo "make bench  benchmarks against seeded data"
 
@@ -56,7 +66,16 @@ $(CHROMIUM):
 	fi
 
 test: $(STAMP) $(ASSETS) messages $(CHROMIUM)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(SQLITE_ENV) $(PY) -m pytest -m "not worker" $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
+
+test-postgres: $(STAMP) $(ASSETS) messages $(CHROMIUM)
+	@command -v psql >/dev/null || { echo "psql is missing: apt-get install postgresql-client"; exit 1; }
+	@psql "$(PG_SERVER)/postgres" -qtAc "SELECT 1" >/dev/null || { echo "PostgreSQL does not answer at $(PG_SERVER) (.ci/run starts it)"; exit 1; }
+	@$(PY) -c 'import redis, sys; redis.Redis.from_url(sys.argv[1], socket_connect_timeout=3).ping()' "$(TEST_REDIS_URL)" 2>/dev/null \
+	  || { echo "Redis does not answer at $(TEST_REDIS_URL) (.ci/run starts it)"; exit 1; }
+	@psql "$(PG_SERVER)/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$(PG_TEST_DB)'" | grep -q 1 \
+	  || psql "$(PG_SERVER)/postgres" -qc 'CREATE DATABASE "$(PG_TEST_DB)"'
+	$(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
