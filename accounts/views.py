@@ -39,9 +39,13 @@ def user_create(request):
             form.add_error(None, error)
         else:
             if services.user_send_password_link(user=user, request=request):
-                messages.success(request, _("User created; a link to set the password was e-mailed."))
+                messages.success(
+                    request, _("User created; a link to set the password was e-mailed.")
+                )
             else:
-                messages.warning(request, _("User created without e-mail: no password link was sent."))
+                messages.warning(
+                    request, _("User created without e-mail: no password link was sent.")
+                )
             return redirect("accounts:user-detail", pk=user.pk)
     return render(request, "accounts/user_form.html", {"form": form})
 
@@ -60,9 +64,7 @@ def user_detail(request, pk):
 @manage_users
 def user_edit(request, pk):
     user = access.get_object_for_user(_users_for(request), request.user, pk=pk, write=True)
-    form = UserForm(
-        request.POST or None, instance=user, province_code=settings.PMKS_PROVINCE_CODE
-    )
+    form = UserForm(request.POST or None, instance=user, province_code=settings.PMKS_PROVINCE_CODE)
     if request.method == "POST" and form.is_valid():
         data = {key: form.cleaned_data[key] for key in form.Meta.fields if key != "username"}
         try:

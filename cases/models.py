@@ -23,7 +23,10 @@ class Category(models.Model):
     name_en = models.CharField(_("English gloss"), max_length=150, blank=True)
     cluster = models.CharField(_("cluster"), max_length=60, blank=True)
     programme = models.CharField(
-        _("target programme"), max_length=32, choices=Programme.choices, blank=True,
+        _("target programme"),
+        max_length=32,
+        choices=Programme.choices,
+        blank=True,
         help_text=_("Cases of this category count against this national target."),
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
@@ -70,12 +73,18 @@ class Person(models.Model):
     birth_date_is_estimate = models.BooleanField(_("birth date estimated from age"), default=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
     regency = models.ForeignKey(
-        "regions.Region", verbose_name=_("registering regency/city"), on_delete=models.PROTECT,
+        "regions.Region",
+        verbose_name=_("registering regency/city"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     village = models.ForeignKey(
-        "regions.Region", verbose_name=_("village"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        "regions.Region",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     guardian_name = models.CharField(_("parent or guardian"), max_length=150, blank=True)
@@ -84,8 +93,12 @@ class Person(models.Model):
     disability = models.CharField(_("disability"), max_length=150, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("merged into"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="merged_from",
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
     )
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
@@ -151,31 +164,50 @@ class CaseSource(models.TextChoices):
 class Case(models.Model):
     """One PMKS condition of one person in one regency, followed until it ends."""
 
-    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
-                               related_name="cases")
-    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT,
-                                 related_name="cases")
-    programme = models.CharField(_("target programme"), max_length=32,
-                                 choices=Programme.choices, blank=True)
-    regency = models.ForeignKey("regions.Region", verbose_name=_("regency/city"),
-                                on_delete=models.PROTECT, related_name="+")
-    district = models.ForeignKey("regions.Region", verbose_name=_("district"),
-                                 on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    village = models.ForeignKey("regions.Region", verbose_name=_("village"),
-                                on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases"
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+    )
+    programme = models.CharField(
+        _("target programme"), max_length=32, choices=Programme.choices, blank=True
+    )
+    regency = models.ForeignKey(
+        "regions.Region", verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
+    )
+    district = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     found_on = models.DateField(_("found on"))
     registered_on = models.DateField(_("registered on"))
     source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
-    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices,
-                              default=CaseStatus.REGISTERED)
-    close_reason = models.CharField(_("reason closed"), max_length=20,
-                                    choices=CloseReason.choices, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
+    )
+    close_reason = models.CharField(
+        _("reason closed"), max_length=20, choices=CloseReason.choices, blank=True
+    )
     status_changed_on = models.DateField(_("status since"))
     relapse_count = models.PositiveSmallIntegerField(_("relapses"), default=0)
     notes = models.TextField(_("notes"), blank=True)
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -185,7 +217,9 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         indexes = [
-            models.Index(fields=["regency", "-registered_on", "-id"], name="case_regency_registered"),
+            models.Index(
+                fields=["regency", "-registered_on", "-id"], name="case_regency_registered"
+            ),
             models.Index(fields=["-registered_on", "-id"], name="case_registered"),
             models.Index(fields=["regency", "status"], name="case_regency_status"),
             models.Index(fields=["regency", "programme", "status"], name="case_regency_programme"),
@@ -207,8 +241,9 @@ class CaseTransition(models.Model):
     effective_on = models.DateField(_("date"))
     is_relapse = models.BooleanField(_("relapse"), default=False)
     reason = models.TextField(_("reason"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                           related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -238,8 +273,9 @@ class Intervention(models.Model):
     provider = models.CharField(_("provider"), max_length=150, blank=True)
     outcome = models.CharField(_("outcome"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -260,8 +296,9 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField(_("size"))
     description = models.CharField(_("description"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -295,18 +332,24 @@ class PasungDetail(models.Model):
     """The shackling (pasung) side of a case (DOMAIN.md §3.2)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="pasung")
-    pasung_status = models.CharField(_("pasung status"), max_length=20,
-                                     choices=PasungStatus.choices, default=PasungStatus.RESTRAINED)
-    restraint_form = models.CharField(_("form of restraint"), max_length=20,
-                                      choices=RestraintForm.choices)
+    pasung_status = models.CharField(
+        _("pasung status"),
+        max_length=20,
+        choices=PasungStatus.choices,
+        default=PasungStatus.RESTRAINED,
+    )
+    restraint_form = models.CharField(
+        _("form of restraint"), max_length=20, choices=RestraintForm.choices
+    )
     restrained_since = models.DateField(_("restrained since"), null=True, blank=True)
     released_on = models.DateField(_("released on"), null=True, blank=True)
     release_team = models.CharField(_("release team"), max_length=150, blank=True)
     facility = models.CharField(_("treatment facility"), max_length=150, blank=True)
     admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
     discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
-    health_cover = models.CharField(_("BPJS/KIS"), max_length=20, choices=HealthCover.choices,
-                                    default=HealthCover.NONE)
+    health_cover = models.CharField(
+        _("BPJS/KIS"), max_length=20, choices=HealthCover.choices, default=HealthCover.NONE
+    )
     returned_to_family_on = models.DateField(_("returned to family on"), null=True, blank=True)
 
     class Meta:
@@ -368,14 +411,21 @@ class StreetChildDetail(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="street_child")
     location_found = models.CharField(_("where found"), max_length=200)
     activity = models.CharField(_("activity"), max_length=20, choices=StreetActivity.choices)
-    hours_per_day = models.PositiveSmallIntegerField(_("hours a day on the street"),
-                                                     null=True, blank=True)
-    school_status = models.CharField(_("school"), max_length=20, choices=SchoolStatus.choices,
-                                     default=SchoolStatus.UNKNOWN)
-    family_status = models.CharField(_("family"), max_length=20, choices=FamilyStatus.choices,
-                                     default=FamilyStatus.UNKNOWN)
-    handling = models.CharField(_("handling"), max_length=20, choices=StreetHandling.choices,
-                                default=StreetHandling.OUTREACH)
+    hours_per_day = models.PositiveSmallIntegerField(
+        _("hours a day on the street"), null=True, blank=True
+    )
+    school_status = models.CharField(
+        _("school"), max_length=20, choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN
+    )
+    family_status = models.CharField(
+        _("family"), max_length=20, choices=FamilyStatus.choices, default=FamilyStatus.UNKNOWN
+    )
+    handling = models.CharField(
+        _("handling"),
+        max_length=20,
+        choices=StreetHandling.choices,
+        default=StreetHandling.OUTREACH,
+    )
     encounter_count = models.PositiveSmallIntegerField(_("times encountered"), default=1)
 
     class Meta:
@@ -390,8 +440,9 @@ class SexWorkDetail(models.Model):
     former_lokalisasi = models.CharField(_("former lokalisasi"), max_length=150, blank=True)
     exit_programme = models.CharField(_("exit programme"), max_length=150, blank=True)
     training = models.CharField(_("training"), max_length=150, blank=True)
-    uep_grant = models.DecimalField(_("UEP grant (Rp)"), max_digits=14, decimal_places=2,
-                                    null=True, blank=True)
+    uep_grant = models.DecimalField(
+        _("UEP grant (Rp)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     home_region = models.CharField(_("home region"), max_length=150, blank=True)
     returned_home_on = models.DateField(_("returned home on"), null=True, blank=True)
 
@@ -411,15 +462,18 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", _("Saved")
         FAILED = "failed", _("Failed")
 
-    regency = models.ForeignKey("regions.Region", verbose_name=_("regency/city"),
-                                on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    regency = models.ForeignKey(
+        "regions.Region", verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.UPLOADED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UPLOADED
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     total_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)

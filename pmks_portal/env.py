@@ -58,7 +58,9 @@ def database_from_url(url: str, *, conn_max_age: int) -> dict:
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {error}") from None
     if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):
-        raise ImproperlyConfigured("DATABASE_URL names no database: postgres://USER@HOST:5432/NAME.")
+        raise ImproperlyConfigured(
+            "DATABASE_URL names no database: postgres://USER@HOST:5432/NAME."
+        )
     return config
 
 

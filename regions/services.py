@@ -38,7 +38,9 @@ def region_update(*, region: Region, actor, name: str, is_active: bool, reason: 
 
 def _region_action(changes: dict) -> str:
     if "is_active" in changes and "name" not in changes:
-        return AuditEvent.Action.ACTIVATE if changes["is_active"][1] else AuditEvent.Action.DEACTIVATE
+        return (
+            AuditEvent.Action.ACTIVATE if changes["is_active"][1] else AuditEvent.Action.DEACTIVATE
+        )
     return AuditEvent.Action.UPDATE
 
 

@@ -78,7 +78,9 @@ def region_delete(request, code):
         return redirect("regions:edit", code=region.code)
     parent_code = region.parent_id
     try:
-        services.region_delete(region=region, actor=request.user, reason=form.cleaned_data["reason"])
+        services.region_delete(
+            region=region, actor=request.user, reason=form.cleaned_data["reason"]
+        )
     except services.RegionInUse as error:
         messages.error(request, str(error))
         return redirect("regions:edit", code=region.code)

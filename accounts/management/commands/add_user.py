@@ -33,7 +33,11 @@ class Command(BaseCommand):
         password = self._password()
         try:
             user = services.user_create(
-                actor=None, username=username, role=role, regency=region, email=email,
+                actor=None,
+                username=username,
+                role=role,
+                regency=region,
+                email=email,
                 password=password,
             )
         except ValidationError as error:

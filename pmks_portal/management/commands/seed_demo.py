@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
-            raise CommandError("seed_demo runs only in demo mode (PMKS_DEMO=1), never in production.")
+            raise CommandError(
+                "seed_demo runs only in demo mode (PMKS_DEMO=1), never in production."
+            )
         if not Region.objects.filter(code=settings.PMKS_PROVINCE_CODE).exists():
             raise CommandError("No regions yet: run `manage.py load_regions` first.")
         users = ensure_demo_users()
