@@ -46,3 +46,15 @@ def audit_record(
         changes=changes or {},
         reason=reason,
     )
+
+
+def audit_export(*, actor, label: str, params: dict, row_count: int, regency_id: str | None):
+    """An export of many records: what was asked (filters, never names or NIKs) and how much."""
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=AuditEvent.Action.EXPORT,
+        target_type=label,
+        target_id="*",
+        regency_id=regency_id,
+        changes={"params": params, "rows": row_count},
+    )

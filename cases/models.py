@@ -64,7 +64,8 @@ class Sex(models.TextChoices):
 class Person(models.Model):
     """Someone the agency's teams found. Many have no NIK (street children, the homeless)."""
 
-    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)
+    # NULL, not "", for "no NIK": the unique constraint then ignores the many persons without one.
+    nik = models.CharField(_("NIK"), max_length=16, null=True, blank=True)  # noqa: DJ001
     kk_number = models.CharField(_("KK number"), max_length=16, blank=True)
     name = models.CharField(_("name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -251,6 +252,9 @@ class CaseTransition(models.Model):
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 
+    def __str__(self):
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
 
 class InterventionType(models.TextChoices):
     REHABILITATION = "rehabilitation", _("Social rehabilitation")
@@ -306,6 +310,9 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
+    def __str__(self):
+        return self.original_name
+
 
 class RestraintForm(models.TextChoices):
     CHAIN = "chain", _("Chained")
@@ -356,6 +363,9 @@ class PasungDetail(models.Model):
         verbose_name = _("pasung details")
         verbose_name_plural = _("pasung details")
 
+    def __str__(self):
+        return self.get_pasung_status_display()
+
 
 class PasungEvent(models.Model):
     class Kind(models.TextChoices):
@@ -370,6 +380,9 @@ class PasungEvent(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date}"
 
 
 class StreetActivity(models.TextChoices):
@@ -432,6 +445,9 @@ class StreetChildDetail(models.Model):
         verbose_name = _("street-child details")
         verbose_name_plural = _("street-child details")
 
+    def __str__(self):
+        return self.get_handling_display()
+
 
 class SexWorkDetail(models.Model):
     """The tuna susila side of a case (DOMAIN.md §3.4)."""
@@ -449,6 +465,9 @@ class SexWorkDetail(models.Model):
     class Meta:
         verbose_name = _("tuna susila details")
         verbose_name_plural = _("tuna susila details")
+
+    def __str__(self):
+        return self.former_lokalisasi or str(self.case_id)
 
 
 class ImportBatch(models.Model):

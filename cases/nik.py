@@ -43,24 +43,28 @@ def _full_year(two_digits: int, today: date) -> int:
     return year if year <= today.year else 1900 + two_digits
 
 
-def _structure_errors(number: str, label: str) -> list[str]:
-    if SCIENTIFIC.match(number.replace(" ", "")):
+def _structure_errors(raw, number: str, label: str) -> list[str]:
+    if SCIENTIFIC.match(str(raw or "").strip()):
         return [
             _(
                 "%(label)s looks like %(value)s: the spreadsheet turned it into a number in "
                 "scientific notation. Format the column as text and type the 16 digits again."
             )
-            % {"label": label, "value": number}
+            % {"label": label, "value": str(raw).strip()}
         ]
     if not re.fullmatch(r"\d{16}", number):
         return [_("%(label)s must be exactly 16 digits.") % {"label": label}]
     if len(set(number)) == 1 or number in DUMMIES:
-        return [_("%(label)s %(value)s is a placeholder, not a real number.") % {
-            "label": label, "value": number}]
+        return [
+            _("%(label)s %(value)s is a placeholder, not a real number.")
+            % {"label": label, "value": number}
+        ]
     errors = []
     if number[:2] not in PROVINCE_CODES:
-        errors.append(_("%(label)s starts with %(code)s, which is no province code.") % {
-            "label": label, "code": number[:2]})
+        errors.append(
+            _("%(label)s starts with %(code)s, which is no province code.")
+            % {"label": label, "code": number[:2]}
+        )
     if number[2:4] == "00" or number[4:6] == "00":
         errors.append(_("%(label)s has no regency or district code (00).") % {"label": label})
     if number[12:] == "0000":
@@ -74,7 +78,7 @@ def check_nik(
     """Checks a NIK, and compares its encoded sex and birth date with what was entered."""
     today = today or date.today()
     nik = normalise_number(raw)
-    result = NikCheck(errors=_structure_errors(nik, "NIK"))
+    result = NikCheck(errors=_structure_errors(raw, nik, "NIK"))
     if result.errors:
         return result
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
@@ -83,7 +87,9 @@ def check_nik(
     try:
         encoded = date(_full_year(year, today), month, day)
     except ValueError:
-        result.errors.append(_("NIK digits 7-12 are not a real birth date (DDMMYY, +40 for women)."))
+        result.errors.append(
+            _("NIK digits 7-12 are not a real birth date (DDMMYY, +40 for women).")
+        )
         return result
     result.birth_date, result.sex = encoded, encoded_sex
     if sex and sex != encoded_sex:
@@ -92,7 +98,9 @@ def check_nik(
             % {"nik_sex": encoded_sex, "sex": sex}
         )
     if birth_date and (birth_date.day, birth_date.month, birth_date.year % 100) != (
-        encoded.day, encoded.month, encoded.year % 100
+        encoded.day,
+        encoded.month,
+        encoded.year % 100,
     ):
         result.warnings.append(
             _("The NIK encodes birth date %(nik_date)s but %(date)s was entered.")
@@ -105,7 +113,7 @@ def check_kk(raw, *, today: date | None = None) -> NikCheck:
     """Checks a family card (KK) number: like a NIK, but the date is the issue date (no +40)."""
     today = today or date.today()
     kk = normalise_number(raw)
-    result = NikCheck(errors=_structure_errors(kk, "KK"))
+    result = NikCheck(errors=_structure_errors(raw, kk, "KK"))
     if result.errors:
         return result
     day, month, year = int(kk[6:8]), int(kk[8:10]), int(kk[10:12])
@@ -122,7 +130,7 @@ def check_kk(raw, *, today: date | None = None) -> NikCheck:
 def one_digit_variants(nik: str) -> list[str]:
     """Every number that differs from this one in exactly one digit (144 for a NIK)."""
     return [
-        f"{nik[:i]}{digit}{nik[i + 1:]}"
+        f"{nik[:i]}{digit}{nik[i + 1 :]}"
         for i in range(len(nik))
         for digit in "0123456789"
         if digit != nik[i]

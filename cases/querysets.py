@@ -1,7 +1,11 @@
 """Which rows: scoping, filters and the joins that list and detail pages need."""
 
-from django.db import models
+import re
 
+from django.db import connections, models
+from django.db.models import Q
+
+from cases.nik import normalise_number
 from pmks_portal import access
 
 
@@ -22,9 +26,27 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("person", "category", "regency", "district", "village")
 
     def for_detail(self):
-        return self.for_list().select_related(
-            "pasung", "street_child", "sex_work", "created_by"
-        )
+        return self.for_list().select_related("pasung", "street_child", "sex_work", "created_by")
+
+    def matching(self, text: str):
+        """Cases whose person has this NIK or KK number, or a name like this one.
+
+        On PostgreSQL the name match tolerates spelling (pg_trgm word similarity, GIN-indexed);
+        on SQLite every word typed must appear in the name.
+        """
+        digits = normalise_number(text)
+        if re.fullmatch(r"\d{16}", digits):
+            return self.filter(Q(person__nik=digits) | Q(person__kk_number=digits))
+        words = text.split()
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(
+                Q(person__name__icontains=text.strip())
+                | Q(person__name__trigram_word_similar=text.strip())
+            )
+        matched = self
+        for word in words:
+            matched = matched.filter(person__name__icontains=word)
+        return matched
 
     def open_against_target(self, programme: str | None = None):
         from cases.targets import open_against_target_q

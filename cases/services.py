@@ -28,19 +28,34 @@ from pmks_portal import access
 from regions.models import Region
 
 PERSON_FIELDS = [
-    "nik", "kk_number", "name", "sex", "birth_place", "birth_date", "birth_date_is_estimate",
-    "address", "village", "phone", "guardian_name", "guardian_relation", "guardian_phone",
-    "disability", "notes",
+    "nik",
+    "kk_number",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "birth_date_is_estimate",
+    "address",
+    "village",
+    "phone",
+    "guardian_name",
+    "guardian_relation",
+    "guardian_phone",
+    "disability",
+    "notes",
 ]
 CASE_FIELDS = ["category", "district", "village", "found_on", "source", "notes"]
 
 
 class NeedsConfirmation(Exception):
-    """The data disagrees with itself (e.g. NIK digits vs. birth date); the user must confirm."""
+    """Warnings the user must confirm: the NIK disagrees with the form, or the person may be
+    registered already. Near matches outside the user's scope are only counted, not shown."""
 
-    def __init__(self, warnings: list[str]):
+    def __init__(self, warnings: list[str], near_matches: list, hidden_near: int):
         super().__init__(" ".join(warnings))
         self.warnings = warnings
+        self.near_matches = near_matches
+        self.hidden_near = hidden_near
 
 
 class DuplicateNik(Exception):
@@ -119,6 +134,14 @@ def _clean_person_data(data: dict) -> dict:
     return data
 
 
+def _confirm_or_raise(actor, checks: PersonChecks, confirmed: bool) -> None:
+    near = checks.duplicates.near
+    if confirmed or not (checks.warnings or near):
+        return
+    visible = list(Person.objects.visible_to(actor).filter(pk__in=[p.pk for p in near]))
+    raise NeedsConfirmation(checks.warnings, visible, len(near) - len(visible))
+
+
 def _raise_duplicate(actor, existing: Person) -> None:
     visible = Person.objects.visible_to(actor).filter(pk=existing.pk).exists()
     raise DuplicateNik(existing if visible else None)
@@ -132,8 +155,7 @@ def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False
     checks = person_checks(data)
     if checks.duplicates.exact is not None:
         _raise_duplicate(actor, checks.duplicates.exact)
-    if checks.warnings and not confirmed:
-        raise NeedsConfirmation(checks.warnings)
+    _confirm_or_raise(actor, checks, confirmed)
     _check_place(regency.code, data.get("village"))
     person = Person(regency=regency, created_by=actor, **data)
     person.full_clean()
@@ -144,8 +166,11 @@ def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False
         # Two people saved the same NIK at the same moment; the constraint decided.
         _raise_duplicate(actor, Person.objects.get(nik=person.nik))
     audit_record(
-        actor=actor, action=AuditEvent.Action.CREATE, target=person,
-        changes=field_changes(person, PERSON_FIELDS, {}), regency_id=regency.code,
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=person,
+        changes=field_changes(person, PERSON_FIELDS, {}),
+        regency_id=regency.code,
     )
     return person
 
@@ -155,8 +180,16 @@ def _lock_version(model: type[models.Model], pk, expected_version: int):
     current = model.objects.select_for_update().get(pk=pk)
     if current.version != expected_version:
         newer = current.version - expected_version
-        events = AuditEvent.objects.for_object(current).with_actor().filter(
-            action__in=[AuditEvent.Action.UPDATE, AuditEvent.Action.CREATE, AuditEvent.Action.TRANSITION]
+        events = (
+            AuditEvent.objects.for_object(current)
+            .with_actor()
+            .filter(
+                action__in=[
+                    AuditEvent.Action.UPDATE,
+                    AuditEvent.Action.CREATE,
+                    AuditEvent.Action.TRANSITION,
+                ]
+            )
         )
         raise EditConflict(list(events[: max(newer, 1)]))
     return current
@@ -173,8 +206,7 @@ def person_update(
     checks = person_checks(data, exclude_pk=locked.pk)
     if checks.duplicates.exact is not None:
         _raise_duplicate(actor, checks.duplicates.exact)
-    if checks.warnings and not confirmed:
-        raise NeedsConfirmation(checks.warnings)
+    _confirm_or_raise(actor, checks, confirmed)
     _check_place(locked.regency_id, data.get("village"))
     before = snapshot(locked, PERSON_FIELDS)
     for field, value in data.items():
@@ -185,8 +217,13 @@ def person_update(
         return locked
     locked.version += 1
     locked.save()
-    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=locked, changes=changes,
-                 regency_id=locked.regency_id)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        target=locked,
+        changes=changes,
+        regency_id=locked.regency_id,
+    )
     return locked
 
 
@@ -211,11 +248,22 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         keep.nik = taken_nik
         keep.version += 1
         keep.save()
-    audit_record(actor=actor, action=AuditEvent.Action.MERGE, target=keep, reason=reason.strip(),
-                 changes={"merged_person": [None, duplicate.pk], "cases": [None, moved]},
-                 regency_id=keep.regency_id)
-    audit_record(actor=actor, action=AuditEvent.Action.MERGE, target=duplicate, reason=reason.strip(),
-                 changes={"merged_into": [None, keep.pk]}, regency_id=duplicate.regency_id)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.MERGE,
+        target=keep,
+        reason=reason.strip(),
+        changes={"merged_person": [None, duplicate.pk], "cases": [None, moved]},
+        regency_id=keep.regency_id,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.MERGE,
+        target=duplicate,
+        reason=reason.strip(),
+        changes={"merged_into": [None, keep.pk]},
+        regency_id=duplicate.regency_id,
+    )
     return keep
 
 
@@ -246,11 +294,16 @@ def case_create(
     case.save()
     if is_pasung:
         PasungDetail.objects.create(case=case, restraint_form=data.get("restraint_form", "other"))
-    CaseTransition.objects.create(case=case, to_status=case.status, effective_on=case.found_on,
-                                  by=actor)
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=case,
-                 changes=field_changes(case, CASE_FIELDS + ["programme", "status"], {}),
-                 regency_id=regency.code)
+    CaseTransition.objects.create(
+        case=case, to_status=case.status, effective_on=case.found_on, by=actor
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=case,
+        changes=field_changes(case, CASE_FIELDS + ["programme", "status"], {}),
+        regency_id=regency.code,
+    )
     return case
 
 
@@ -271,22 +324,33 @@ def case_update(*, actor, case: Case, expected_version: int, data: dict) -> Case
         return locked
     locked.version += 1
     locked.save()
-    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=locked, changes=changes,
-                 regency_id=locked.regency_id)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        target=locked,
+        changes=changes,
+        regency_id=locked.regency_id,
+    )
     return locked
 
 
 @transaction.atomic
 def case_transition(
-    *, actor, case: Case, to_status: str, effective_on: date | None = None,
-    reason: str = "", close_reason: str = "",
+    *,
+    actor,
+    case: Case,
+    to_status: str,
+    effective_on: date | None = None,
+    reason: str = "",
+    close_reason: str = "",
 ) -> Case:
     """Moves a case along the workflow (workflow.py decides), recording date, who and why."""
     _require_write(actor, case.regency_id)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     try:
-        workflow.check_transition(locked.status, to_status, close_reason=close_reason,
-                                  reason=reason)
+        workflow.check_transition(
+            locked.status, to_status, close_reason=close_reason, reason=reason
+        )
     except workflow.TransitionRefused as refused:
         raise ValidationError(str(refused)) from None
     effective_on = effective_on or timezone.localdate()
@@ -300,12 +364,23 @@ def case_transition(
     locked.relapse_count += int(relapse)
     locked.version += 1
     locked.save()
-    CaseTransition.objects.create(case=locked, from_status=before, to_status=to_status,
-                                  effective_on=effective_on, is_relapse=relapse,
-                                  reason=reason.strip(), by=actor)
-    audit_record(actor=actor, action=AuditEvent.Action.TRANSITION, target=locked, reason=reason.strip(),
-                 changes={"status": [before, to_status], "relapse": [None, relapse]},
-                 regency_id=locked.regency_id)
+    CaseTransition.objects.create(
+        case=locked,
+        from_status=before,
+        to_status=to_status,
+        effective_on=effective_on,
+        is_relapse=relapse,
+        reason=reason.strip(),
+        by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.TRANSITION,
+        target=locked,
+        reason=reason.strip(),
+        changes={"status": [before, to_status], "relapse": [None, relapse]},
+        regency_id=locked.regency_id,
+    )
     return locked
 
 
@@ -323,9 +398,13 @@ def case_detail_save(*, actor, case: Case, detail: models.Model, data: dict) -> 
     detail.save()
     if changes:
         Case.objects.filter(pk=case.pk).update(version=models.F("version") + 1)
-        audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=case,
-                     changes={f"{detail._meta.model_name}.{k}": v for k, v in changes.items()},
-                     regency_id=case.regency_id)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=case,
+            changes={f"{detail._meta.model_name}.{k}": v for k, v in changes.items()},
+            regency_id=case.regency_id,
+        )
     return detail
 
 
@@ -337,9 +416,13 @@ def intervention_add(*, actor, case: Case, data: dict) -> Intervention:
         raise ValidationError({"date": _("An intervention cannot be dated in the future.")})
     intervention.full_clean()
     intervention.save()
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=case,
-                 changes={"intervention": [None, intervention.get_type_display()]},
-                 regency_id=case.regency_id)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=case,
+        changes={"intervention": [None, intervention.get_type_display()]},
+        regency_id=case.regency_id,
+    )
     return intervention
 
 
@@ -354,9 +437,13 @@ def pasung_event_add(*, actor, case: Case, data: dict) -> PasungEvent:
     if event.kind == PasungEvent.Kind.RESHACKLED:
         detail.pasung_status = PasungStatus.RESTRAINED
         detail.save(update_fields=["pasung_status"])
-    audit_record(actor=actor, action=AuditEvent.Action.CREATE, target=case,
-                 changes={"pasung_event": [None, event.get_kind_display()]},
-                 regency_id=case.regency_id)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=case,
+        changes={"pasung_event": [None, event.get_kind_display()]},
+        regency_id=case.regency_id,
+    )
     return event
 
 

@@ -19,6 +19,7 @@ class MenuEntry:
 
 MENU = [
     MenuEntry(_("Home"), "home", None),
+    MenuEntry(_("Cases"), "cases:list", Capability.READ_RECORDS),
     MenuEntry(_("Regions"), "regions:list", None),
     MenuEntry(_("Users"), "accounts:user-list", Capability.MANAGE_USERS),
 ]

@@ -49,4 +49,5 @@ urlpatterns = [
     path("akun/profil/", account_views.profile, name="profile"),
     path("pengguna/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
+    path("kasus/", include("cases.urls")),
 ]

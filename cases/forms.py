@@ -1,0 +1,313 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases import workflow
+from cases.models import (
+    Case,
+    CaseStatus,
+    Category,
+    CloseReason,
+    Intervention,
+    PasungDetail,
+    PasungEvent,
+    Person,
+    Programme,
+    RestraintForm,
+    SexWorkDetail,
+    StreetChildDetail,
+)
+from regions.models import Level, Region
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DateInputsMixin:
+    """Every date field gets the browser's date picker and ISO input."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DATE_INPUT
+
+
+def regions_within(regency_code: str | None, level: str):
+    regions = Region.objects.filter(level=level, is_active=True).order_by("name")
+    if regency_code:
+        regions = regions.filter(code__startswith=f"{regency_code}.")
+    return regions
+
+
+class CaseFilterForm(DateInputsMixin, forms.Form):
+    SORTS = {
+        "newest": ("registered_on", True),
+        "oldest": ("registered_on", False),
+        "found": ("found_on", True),
+    }
+
+    category = forms.ModelChoiceField(
+        Category.objects.filter(is_active=True), required=False, label=_("Category")
+    )
+    status = forms.ChoiceField(
+        choices=[("", "---------")] + CaseStatus.choices, required=False, label=_("Status")
+    )
+    programme = forms.ChoiceField(
+        choices=[("", "---------")] + Programme.choices, required=False, label=_("Target programme")
+    )
+    open_against_target = forms.BooleanField(
+        required=False, label=_("Only still open against a target")
+    )
+    regency = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("Regency/city"))
+    district = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("District"))
+    village = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("Village"))
+    registered_from = forms.DateField(required=False, label=_("Registered from"))
+    registered_to = forms.DateField(required=False, label=_("Registered to"))
+    sort = forms.ChoiceField(
+        choices=[
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+            ("found", _("Date found")),
+        ],
+        required=False,
+        label=_("Sort"),
+    )
+    size = forms.TypedChoiceField(
+        choices=[(25, "25"), (50, "50"), (100, "100")],
+        coerce=int,
+        required=False,
+        label=_("Rows per page"),
+    )
+
+    def __init__(self, *args, regency_limit: str | None, province_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regency_limit:
+            del self.fields["regency"]
+        else:
+            self.fields["regency"].queryset = (
+                Region.objects.regencies().in_province(province_code).order_by("name")
+            )
+        chosen = regency_limit or (self.data.get("regency") or None)
+        self.fields["district"].queryset = regions_within(chosen, Level.DISTRICT)
+        self.fields["village"].queryset = (
+            regions_within(chosen, Level.VILLAGE) if chosen else Region.objects.none()
+        )
+
+    def apply(self, cases):
+        """The cases that match the valid filters, and the (field, descending) to sort by."""
+        data = self.cleaned_data
+        exact = {
+            "category": "category",
+            "status": "status",
+            "programme": "programme",
+            "regency": "regency",
+            "district": "district",
+            "village": "village",
+        }
+        for key, field in exact.items():
+            if data.get(key):
+                cases = cases.filter(**{field: data[key]})
+        if data.get("registered_from"):
+            cases = cases.filter(registered_on__gte=data["registered_from"])
+        if data.get("registered_to"):
+            cases = cases.filter(registered_on__lte=data["registered_to"])
+        if data.get("open_against_target"):
+            cases = cases.open_against_target(data.get("programme") or None)
+        return cases, self.SORTS[data.get("sort") or "newest"]
+
+
+class SearchForm(forms.Form):
+    """Name or NIK: sent by POST so that neither lands in a URL or an access log."""
+
+    q = forms.CharField(label=_("Name or NIK"), max_length=150, min_length=2)
+
+
+class PersonForm(DateInputsMixin, forms.ModelForm):
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age (years)"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("When the date of birth is unknown."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I have checked the warnings above and want to save anyway"), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "nik",
+            "kk_number",
+            "name",
+            "sex",
+            "birth_place",
+            "birth_date",
+            "address",
+            "village",
+            "phone",
+            "guardian_name",
+            "guardian_relation",
+            "guardian_phone",
+            "disability",
+            "notes",
+        ]
+        help_texts = {"nik": _("16 digits. Leave empty if the person has no NIK.")}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, regency_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = regions_within(regency_code, Level.VILLAGE)
+        self.fields["nik"].max_length = 32  # spaces and dots are removed before the check
+        self.fields["kk_number"].max_length = 32
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            if self.instance.birth_date_is_estimate:
+                self.initial["birth_date"] = None
+
+    def validate_constraints(self):
+        """The service decides on a duplicate NIK, and on what it may reveal about it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("birth_date") and cleaned.get("estimated_age") is not None:
+            self.add_error("estimated_age", _("Give either the date of birth or an age, not both."))
+        return cleaned
+
+    def person_data(self, estimate_birth_date) -> dict:
+        data = {field: self.cleaned_data.get(field) for field in self.Meta.fields}
+        age = self.cleaned_data.get("estimated_age")
+        data["birth_date_is_estimate"] = age is not None
+        if age is not None:
+            data["birth_date"] = estimate_birth_date(age)
+        return data
+
+
+class CaseForm(DateInputsMixin, forms.ModelForm):
+    is_pasung = forms.BooleanField(
+        label=_("The person is or was shackled (pasung)"),
+        required=False,
+        help_text=_("Counts the case against the free-of-pasung target."),
+    )
+    restraint_form = forms.ChoiceField(
+        label=_("Form of restraint"), choices=RestraintForm.choices, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Case
+        fields = ["category", "district", "village", "found_on", "source", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, regency_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["district"].queryset = regions_within(regency_code, Level.DISTRICT)
+        self.fields["village"].queryset = regions_within(regency_code, Level.VILLAGE)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            del self.fields["is_pasung"], self.fields["restraint_form"]
+
+    def clean(self):
+        cleaned = super().clean()
+        district, village = cleaned.get("district"), cleaned.get("village")
+        if district and village and village.parent_id != district.code:
+            self.add_error("village", _("This village is not in the chosen district."))
+        return cleaned
+
+    def case_data(self) -> dict:
+        data = {field: self.cleaned_data.get(field) for field in self.Meta.fields}
+        if data["village"] and not data["district"]:
+            data["district"] = data["village"].parent
+        return data
+
+
+class TransitionForm(DateInputsMixin, forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"))
+    effective_on = forms.DateField(label=_("Date"))
+    close_reason = forms.ChoiceField(
+        label=_("Why closed"), required=False, choices=[("", "---------")] + CloseReason.choices
+    )
+    reason = forms.CharField(
+        label=_("Reason or note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, current_status: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (status, workflow.ACTION_LABELS.get(status, CaseStatus(status).label))
+            if not workflow.is_relapse(current_status, status)
+            else (status, _("Reopen as relapse"))
+            for status in workflow.next_statuses(current_status)
+        ]
+
+
+class InterventionForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = Intervention
+        fields = ["date", "type", "provider", "outcome", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class PasungDetailForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = PasungDetail
+        fields = [
+            "pasung_status",
+            "restraint_form",
+            "restrained_since",
+            "released_on",
+            "release_team",
+            "facility",
+            "admitted_on",
+            "discharged_on",
+            "health_cover",
+            "returned_to_family_on",
+        ]
+
+
+class PasungEventForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = PasungEvent
+        fields = ["kind", "date", "takes_medication", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class StreetChildDetailForm(forms.ModelForm):
+    class Meta:
+        model = StreetChildDetail
+        fields = [
+            "location_found",
+            "activity",
+            "hours_per_day",
+            "school_status",
+            "family_status",
+            "handling",
+            "encounter_count",
+        ]
+
+
+class SexWorkDetailForm(DateInputsMixin, forms.ModelForm):
+    class Meta:
+        model = SexWorkDetail
+        fields = [
+            "former_lokalisasi",
+            "exit_programme",
+            "training",
+            "uep_grant",
+            "home_region",
+            "returned_home_on",
+        ]
+
+
+class MergeForm(forms.Form):
+    duplicate = forms.IntegerField(label=_("Number of the duplicate person record"))
+    reason = forms.CharField(label=_("Why these are the same person"), max_length=500)
+
+
+# Programme-specific details: the form and the related name on Case, per programme.
+DETAIL_FORMS = {
+    Programme.PASUNG: (PasungDetailForm, "pasung"),
+    Programme.STREET_CHILDREN: (StreetChildDetailForm, "street_child"),
+    Programme.PROSTITUTION: (SexWorkDetailForm, "sex_work"),
+}

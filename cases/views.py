@@ -1,0 +1,383 @@
+"""Pages of the case registry. Thin: fetch through the access rules, validate, call a service."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEvent
+from audit.services import audit_export
+from cases import exports, searches, services, targets
+from cases.forms import (
+    DETAIL_FORMS,
+    CaseFilterForm,
+    CaseForm,
+    InterventionForm,
+    MergeForm,
+    PasungEventForm,
+    PersonForm,
+    SearchForm,
+    TransitionForm,
+)
+from cases.models import Case, Person, Programme
+from pmks_portal import access
+from pmks_portal.access import Capability
+from pmks_portal.pagination import keyset_page
+
+read_records = access.requires(Capability.READ_RECORDS)
+write_records = access.requires(Capability.WRITE_RECORDS)
+
+
+def _filtered_cases(request):
+    """The user's visible cases narrowed by the list's filters and search; also the sort."""
+    cases = Case.objects.visible_to(request.user).for_list()
+    form = CaseFilterForm(
+        request.GET or None,
+        regency_limit=access.regency_limit(request.user),
+        province_code=settings.PMKS_PROVINCE_CODE,
+    )
+    search_text = searches.recall(request.session, request.GET.get("s"))
+    if search_text:
+        cases = cases.matching(search_text)
+    sort = CaseFilterForm.SORTS["newest"]
+    if form.is_bound and form.is_valid():
+        cases, sort = form.apply(cases)
+    return cases, sort, form, search_text
+
+
+@read_records
+def case_list(request):
+    cases, (field, descending), form, search_text = _filtered_cases(request)
+    size = (form.cleaned_data.get("size") if form.is_bound and form.is_valid() else None) or 25
+    page = keyset_page(
+        cases, field=field, descending=descending, cursor=request.GET.get("after"), size=size
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "form": form,
+            "search_form": SearchForm(initial={"q": search_text}),
+            "search_text": search_text,
+            "query": query.urlencode(),
+            "can_write": access.can(request.user, Capability.WRITE_RECORDS),
+            "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
+        },
+    )
+
+
+@read_records
+@require_POST
+def case_search(request):
+    form = SearchForm(request.POST)
+    query = {}
+    if form.is_valid():
+        query["s"] = searches.remember(request.session, form.cleaned_data["q"].strip())
+    else:
+        messages.error(request, _("Type at least two characters of a name, or a 16-digit NIK."))
+    return redirect(f"{reverse('cases:list')}?{urlencode(query)}")
+
+
+@write_records
+def person_create(request):
+    regency = request.user.regency
+    form = PersonForm(request.POST or None, regency_code=regency.code)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(
+                actor=request.user,
+                regency=regency,
+                data=form.person_data(services.estimated_birth_date),
+                confirmed=form.cleaned_data["confirm"],
+            )
+        except services.DuplicateNik as duplicate:
+            context["duplicate"] = duplicate
+        except services.NeedsConfirmation as pending:
+            context["pending"] = pending
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Person registered. Now open a case for them."))
+            return redirect("cases:case-create", person_pk=person.pk)
+    return render(request, "cases/person_form.html", context)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@read_records
+def person_detail(request, pk):
+    person = access.get_object_for_user(
+        Person.objects.select_related("regency", "village"), request.user, pk=pk
+    )
+    services.record_view(actor=request.user, obj=person, regency_id=person.regency_id)
+    return render(
+        request,
+        "cases/person_detail.html",
+        {
+            "person": person,
+            "cases": person.cases.visible_to(request.user).for_list().order_by("-registered_on"),
+            "history": AuditEvent.objects.for_object(person).with_actor()[:50],
+            "can_write": person.writable_by(request.user),
+            "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
+            "can_merge": access.can(request.user, Capability.MERGE_PERSONS),
+            "merge_form": MergeForm(),
+        },
+    )
+
+
+@write_records
+def person_edit(request, pk):
+    person = access.get_object_for_user(Person.objects.all(), request.user, write=True, pk=pk)
+    form = PersonForm(request.POST or None, instance=person, regency_code=person.regency_id)
+    context = {"form": form, "person": person}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=request.user,
+                person=person,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=form.person_data(services.estimated_birth_date),
+                confirmed=form.cleaned_data["confirm"],
+            )
+        except services.EditConflict as conflict:
+            context["conflict"] = conflict.meanwhile
+            form.data = form.data.copy()
+            form.data["version"] = Person.objects.get(pk=person.pk).version
+        except services.DuplicateNik as duplicate:
+            context["duplicate"] = duplicate
+        except services.NeedsConfirmation as pending:
+            context["pending"] = pending
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("cases:person-detail", pk=person.pk)
+    return render(request, "cases/person_form.html", context)
+
+
+@access.requires(Capability.MERGE_PERSONS)
+@require_POST
+def person_merge(request, pk):
+    keep = access.get_object_for_user(Person.objects.all(), request.user, pk=pk)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the number of the duplicate record and a reason."))
+        return redirect("cases:person-detail", pk=keep.pk)
+    duplicate = access.get_object_for_user(
+        Person.objects.all(), request.user, pk=form.cleaned_data["duplicate"]
+    )
+    try:
+        services.person_merge(
+            actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Records merged; all cases now belong to this person."))
+    return redirect("cases:person-detail", pk=keep.pk)
+
+
+@write_records
+def case_create(request, person_pk):
+    person = access.get_object_for_user(
+        Person.objects.all(), request.user, write=True, pk=person_pk
+    )
+    regency = request.user.regency
+    form = CaseForm(request.POST or None, regency_code=regency.code)
+    if request.method == "POST" and form.is_valid():
+        data = form.case_data()
+        data["restraint_form"] = form.cleaned_data.get("restraint_form") or "other"
+        try:
+            case = services.case_create(
+                actor=request.user,
+                person=person,
+                regency=regency,
+                data=data,
+                is_pasung=form.cleaned_data["is_pasung"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Case registered."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "person": person})
+
+
+@read_records
+def case_detail(request, pk):
+    case = access.get_object_for_user(Case.objects.for_detail(), request.user, pk=pk)
+    services.record_view(actor=request.user, obj=case, regency_id=case.regency_id)
+    can_write = case.writable_by(request.user)
+    detail_form = None
+    if case.programme in DETAIL_FORMS:
+        form_class, related = DETAIL_FORMS[case.programme]
+        detail_form = form_class(instance=getattr(case, related, None))
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "open_against_target": targets.is_open_against_target(case),
+            "transitions": case.transitions.select_related("by"),
+            "interventions": case.interventions.select_related("created_by"),
+            "attachments": case.attachments.all(),
+            "pasung_events": case.pasung.events.all() if case.programme == Programme.PASUNG else (),
+            "history": AuditEvent.objects.for_object(case).with_actor()[:50],
+            "can_write": can_write,
+            "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
+            "transition_form": TransitionForm(current_status=case.status) if can_write else None,
+            "intervention_form": InterventionForm() if can_write else None,
+            "detail_form": detail_form,
+            "pasung_event_form": PasungEventForm() if case.programme == Programme.PASUNG else None,
+        },
+    )
+
+
+def _case_for_writing(request, pk) -> Case:
+    return access.get_object_for_user(Case.objects.for_detail(), request.user, write=True, pk=pk)
+
+
+@write_records
+def case_edit(request, pk):
+    case = _case_for_writing(request, pk)
+    form = CaseForm(request.POST or None, instance=case, regency_code=case.regency_id)
+    context = {"form": form, "case": case, "person": case.person}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(
+                actor=request.user,
+                case=case,
+                expected_version=form.cleaned_data["version"] or 0,
+                data=form.case_data(),
+            )
+        except services.EditConflict as conflict:
+            context["conflict"] = conflict.meanwhile
+            form.data = form.data.copy()
+            form.data["version"] = Case.objects.get(pk=case.pk).version
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_form.html", context)
+
+
+def _report_errors(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@write_records
+@require_POST
+def case_transition(request, pk):
+    case = _case_for_writing(request, pk)
+    form = TransitionForm(request.POST, current_status=case.status)
+    if not form.is_valid():
+        messages.error(request, _("Choose a new status and a date."))
+        return redirect("cases:detail", pk=case.pk)
+    try:
+        services.case_transition(actor=request.user, case=case, **form.cleaned_data)
+    except ValidationError as error:
+        _report_errors(request, error)
+    else:
+        messages.success(request, _("Status changed."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@write_records
+@require_POST
+def intervention_add(request, pk):
+    case = _case_for_writing(request, pk)
+    form = InterventionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.intervention_add(actor=request.user, case=case, data=form.cleaned_data)
+        except ValidationError as error:
+            _report_errors(request, error)
+        else:
+            messages.success(request, _("Intervention recorded."))
+    else:
+        messages.error(request, _("The intervention needs a date and a type."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@write_records
+@require_POST
+def case_details_save(request, pk):
+    case = _case_for_writing(request, pk)
+    if case.programme not in DETAIL_FORMS:
+        raise PermissionDenied
+    form_class, related = DETAIL_FORMS[case.programme]
+    detail = getattr(case, related, None) or form_class._meta.model(case=case)
+    form = form_class(request.POST, instance=detail)
+    if form.is_valid():
+        try:
+            services.case_detail_save(
+                actor=request.user, case=case, detail=detail, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            _report_errors(request, error)
+        else:
+            messages.success(request, _("Details saved."))
+    else:
+        messages.error(
+            request,
+            _("Some details are not valid: %(errors)s")
+            % {
+                "errors": "; ".join(
+                    f"{form.fields[k].label}: {' '.join(v)}"
+                    for k, v in form.errors.items()
+                    if k in form.fields
+                )
+            },
+        )
+    return redirect("cases:detail", pk=case.pk)
+
+
+@write_records
+@require_POST
+def pasung_event_add(request, pk):
+    case = _case_for_writing(request, pk)
+    if case.programme != Programme.PASUNG:
+        raise PermissionDenied
+    form = PasungEventForm(request.POST)
+    if form.is_valid():
+        services.pasung_event_add(actor=request.user, case=case, data=form.cleaned_data)
+        messages.success(request, _("Saved."))
+    else:
+        messages.error(request, _("A follow-up needs a kind and a date."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@read_records
+def case_export(request):
+    """Exactly what the list shows with the same filters, all pages; logged without names."""
+    cases, (field, descending), form, search_text = _filtered_cases(request)
+    cases = cases.order_by(f"{'-' if descending else ''}{field}", "-pk")
+    full_ids = access.can(request.user, Capability.SEE_FULL_IDS)
+    export_format = request.GET.get("format", "csv")
+    params = {key: value for key, value in request.GET.items() if key not in {"s", "after"}}
+    params["name_or_nik_search"] = bool(search_text)
+    audit_export(
+        actor=request.user,
+        label="cases.case",
+        params=params,
+        row_count=cases.count(),
+        regency_id=access.regency_limit(request.user),
+    )
+    if export_format == "xlsx":
+        return exports.xlsx_response(cases, full_ids=full_ids)
+    return exports.csv_response(cases, full_ids=full_ids)
