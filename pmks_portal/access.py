@@ -32,6 +32,7 @@ POLICY_ATTRIBUTE = "access_policy"
 class Capability(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_REGIONS = "manage_regions"
+    MANAGE_REFERENCE = "manage_reference"
     READ_RECORDS = "read_records"
     WRITE_RECORDS = "write_records"
     SEE_FULL_IDS = "see_full_ids"
@@ -44,6 +45,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.MANAGE_USERS,
             Capability.MANAGE_REGIONS,
+            Capability.MANAGE_REFERENCE,
             Capability.READ_RECORDS,
             Capability.MERGE_PERSONS,
         }

@@ -22,6 +22,7 @@ MENU = [
     MenuEntry(_("Cases"), "cases:list", Capability.READ_RECORDS),
     MenuEntry(_("Regions"), "regions:list", None),
     MenuEntry(_("Users"), "accounts:user-list", Capability.MANAGE_USERS),
+    MenuEntry(_("PMKS categories"), "categories:list", Capability.MANAGE_REFERENCE),
 ]
 
 

@@ -50,4 +50,5 @@ urlpatterns = [
     path("pengguna/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
     path("kasus/", include("cases.urls")),
+    path("referensi/kategori/", include("cases.reference_urls")),
 ]
