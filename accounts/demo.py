@@ -11,7 +11,7 @@ from accounts.roles import Role
 from regions.models import Region
 
 # Printed by `make run`; demo mode only, so a shared, known password is acceptable here.
-DEMO_PASSWORD = "Kaltim-Demo-2026"
+DEMO_PASSWORD = "Kaltim-Demo-2026"  # noqa: S105 (demo mode only, printed on purpose)
 
 
 @dataclass(frozen=True)
