@@ -6,7 +6,8 @@ import pytest
 from django.utils import translation
 
 from cases import services
-from cases.models import Category
+from cases.categories_data import load_default_categories
+from cases.models import Category, CategoryAlias
 from regions.models import Region
 
 
@@ -75,3 +76,9 @@ def english():
     """Messages are asserted in English, the source language; the portal defaults to Indonesian."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def categories(db):
+    """The 26 categories: loaded by migration, but gone after a transactional test's flush."""
+    load_default_categories(Category, CategoryAlias)
