@@ -66,7 +66,7 @@ $(CHROMIUM):
 	fi
 
 test: $(STAMP) $(ASSETS) messages $(CHROMIUM)
-	$(SQLITE_ENV) $(PY) -m pytest -m "not worker" $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
+	$(SQLITE_ENV) $(PY) -m pytest -m "not worker and not postgres" $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
 
 test-postgres: $(STAMP) $(ASSETS) messages $(CHROMIUM)
 	@command -v psql >/dev/null || { echo "psql is missing: apt-get install postgresql-client"; exit 1; }

@@ -31,17 +31,20 @@ class CaseQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Cases whose person has this NIK or KK number, or a name like this one.
 
-        On PostgreSQL the name match tolerates spelling (pg_trgm word similarity, GIN-indexed);
-        on SQLite every word typed must appear in the name.
+        On PostgreSQL the name match tolerates spelling: pg_trgm similarity of the whole name or
+        word similarity to a part of it, both served by the GIN trigram index. On SQLite every
+        word typed must appear in the name.
         """
         digits = normalise_number(text)
         if re.fullmatch(r"\d{16}", digits):
             return self.filter(Q(person__nik=digits) | Q(person__kk_number=digits))
         words = text.split()
         if connections[self.db].vendor == "postgresql":
+            typed = text.strip()
             return self.filter(
-                Q(person__name__icontains=text.strip())
-                | Q(person__name__trigram_word_similar=text.strip())
+                Q(person__name__icontains=typed)
+                | Q(person__name__trigram_similar=typed)
+                | Q(person__name__trigram_word_similar=typed)
             )
         matched = self
         for word in words:
