@@ -36,6 +36,8 @@ class Capability(StrEnum):
     READ_RECORDS = "read_records"
     WRITE_RECORDS = "write_records"
     SEE_FULL_IDS = "see_full_ids"
+    MANAGE_MEETINGS = "manage_meetings"
+    VIEW_PROVINCE_DASHBOARD = "view_province_dashboard"
     MERGE_PERSONS = "merge_persons"
 
 
@@ -50,7 +52,14 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.MERGE_PERSONS,
         }
     ),
-    Role.PROVINCIAL_OFFICER: frozenset({Capability.READ_RECORDS}),
+    # The provincial office runs the Rakornis and watches the whole province.
+    Role.PROVINCIAL_OFFICER: frozenset(
+        {
+            Capability.READ_RECORDS,
+            Capability.MANAGE_MEETINGS,
+            Capability.VIEW_PROVINCE_DASHBOARD,
+        }
+    ),
     # Only the staff who register and verify people need NIK and KK numbers in full.
     Role.REGENCY_STAFF: frozenset(
         {Capability.READ_RECORDS, Capability.WRITE_RECORDS, Capability.SEE_FULL_IDS}

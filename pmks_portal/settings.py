@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "regions",
     "accounts",
     "cases",
+    "kube",
+    "rakornis",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -87,11 +90,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before SessionLifetimeMiddleware, which tells the user why the session ended.
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "pmks_portal.middleware.AccessPolicyMiddleware",
     "pmks_portal.middleware.SessionLifetimeMiddleware",
     "pmks_portal.middleware.NoStoreMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -51,4 +51,7 @@ urlpatterns = [
     path("wilayah/", include("regions.urls")),
     path("kasus/", include("cases.urls")),
     path("referensi/kategori/", include("cases.reference_urls")),
+    path("kube/", include("kube.urls")),
+    path("rakornis/", include("rakornis.urls")),
+    path("laporan/", include("reports.urls")),
 ]
