@@ -35,7 +35,8 @@ def check_broker() -> str:
         return EAGER
     try:
         with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+            # Retry at once: kombu's default 2 s pause would outlast a load balancer's probe.
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
     except Exception:
         return FAILING
     return OK

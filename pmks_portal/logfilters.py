@@ -11,11 +11,18 @@ def mask_sixteen_digits(text: str) -> str:
 
 
 class MaskNikFilter(logging.Filter):
-    """Masks 16-digit runs (NIK, KK) in every log record's final message."""
+    """Masks 16-digit runs (NIK, KK) in every log record's final message and traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_sixteen_digits(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # An exception's message may quote the number; formatters reuse exc_text as it is.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_sixteen_digits(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_sixteen_digits(record.stack_info)
         return True

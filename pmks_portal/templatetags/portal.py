@@ -1,6 +1,6 @@
 """Template filters for Indonesian money and for masking identity numbers."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 
@@ -13,13 +13,17 @@ def rupiah(value) -> str:
     if value is None or value == "":
         return ""
     try:
-        amount = Decimal(value)
+        amount = Decimal(str(value) if isinstance(value, float) else value)
     except (InvalidOperation, TypeError, ValueError):
         return ""
+    if not amount.is_finite():
+        return ""
+    # Round to whole cents first, so that 19999.999 becomes Rp 20.000 and not Rp 19.999,00.
+    amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
     whole = int(amount)
-    cents = (amount - whole).quantize(Decimal("0.01"))
+    cents = amount - whole
     text = f"{whole:,}".replace(",", ".")
     if cents:
         text += "," + f"{cents:.2f}"[2:]
