@@ -20,8 +20,9 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict:
 
 
 def _plain(value):
+    # A related record is kept by its name, as people read the history, not by its key.
     if isinstance(value, models.Model):
-        return str(value.pk)
+        return str(value)
     if value is None or isinstance(value, bool | int | float | str):
         return value
     return str(value)

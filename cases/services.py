@@ -356,6 +356,8 @@ def case_transition(
     effective_on = effective_on or timezone.localdate()
     if effective_on > timezone.localdate():
         raise ValidationError(_("The date of a status change cannot be in the future."))
+    if effective_on < locked.found_on:
+        raise ValidationError(_("The date of a status change cannot be before the case was found."))
     relapse = workflow.is_relapse(locked.status, to_status)
     before = locked.status
     locked.status = to_status

@@ -101,3 +101,15 @@ def test_a_pasung_case_counts_until_release_and_again_after_reshackling(samarind
     assert pasung_open.filter(pk=case.pk).exists()
     case.refresh_from_db()
     assert is_open_against_target(case)
+
+
+def test_a_status_change_cannot_be_dated_before_the_case_was_found(samarinda_case, samarinda_staff):
+    with pytest.raises(ValidationError):
+        services.case_transition(
+            actor=samarinda_staff,
+            case=samarinda_case,
+            to_status=S.VERIFIED,
+            effective_on=date(2026, 9, 1),
+        )
+    samarinda_case.refresh_from_db()
+    assert samarinda_case.status == S.REGISTERED

@@ -1,0 +1,42 @@
+"""Showing an audit event's changes as people read them: field labels and choice labels."""
+
+from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
+
+register = template.Library()
+
+
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        return None
+
+
+def _readable(field, value):
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return value
+
+
+@register.simple_tag
+def readable_changes(event) -> list[tuple[str, object, object]]:
+    """(label, old, new) for each change of the event, in the target model's own words."""
+    try:
+        model = apps.get_model(event.target_type)
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for name, change in (event.changes or {}).items():
+        if not (isinstance(change, list) and len(change) == 2):
+            continue
+        field = _field(model, name)
+        label = capfirst(field.verbose_name) if field is not None else name
+        rows.append((label, _readable(field, change[0]), _readable(field, change[1])))
+    return rows
