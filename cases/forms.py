@@ -1,4 +1,6 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from cases import workflow
@@ -311,3 +313,20 @@ DETAIL_FORMS = {
     Programme.STREET_CHILDREN: (StreetChildDetailForm, "street_child"),
     Programme.PROSTITUTION: (SexWorkDetailForm, "sex_work"),
 }
+
+
+class AttachmentForm(forms.Form):
+    """A photo or document for a case; the checks on its content are in cases/attachments.py."""
+
+    file = forms.FileField(
+        label=_("Photo or document"),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+    description = forms.CharField(label=_("Description"), max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "JPEG, PNG, WebP or PDF, up to %(limit)s. Location and camera data are removed from "
+            "photos."
+        ) % {"limit": filesizeformat(settings.PMKS_ATTACHMENT_MAX_BYTES)}

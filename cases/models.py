@@ -3,7 +3,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.querysets import CaseQuerySet, ImportBatchQuerySet, PersonQuerySet
+from cases.querysets import (
+    AttachmentQuerySet,
+    CaseQuerySet,
+    ImportBatchQuerySet,
+    PersonQuerySet,
+)
 from pmks_portal import access
 
 
@@ -305,6 +310,8 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AttachmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         verbose_name = _("attachment")
@@ -312,6 +319,18 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def regency_id(self) -> str:
+        """The regency that owns the attachment: its case's (not a column of its own)."""
+        return self.case.regency_id
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    def writable_by(self, user) -> bool:
+        return access.can_write_record(user, self.case.regency_id)
 
 
 class RestraintForm(models.TextChoices):

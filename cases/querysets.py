@@ -60,3 +60,12 @@ class CaseQuerySet(models.QuerySet):
 class ImportBatchQuerySet(models.QuerySet):
     def visible_to(self, user):
         return access.scope_records(self, user, "regency")
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Attachments of the cases the user may read: scoped by the case's regency."""
+        return access.scope_records(self, user, "case__regency")
+
+    def for_list(self):
+        return self.select_related("uploaded_by")

@@ -19,4 +19,7 @@ urlpatterns = [
     path("orang/<int:pk>/ubah/", views.person_edit, name="person-edit"),
     path("orang/<int:pk>/gabung/", views.person_merge, name="person-merge"),
     path("orang/<int:person_pk>/kasus-baru/", views.case_create, name="case-create"),
+    path("<int:pk>/lampiran/", views.attachment_upload, name="attachment-upload"),
+    path("lampiran/<int:pk>/", views.attachment_download, name="attachment-download"),
+    path("lampiran/<int:pk>/hapus/", views.attachment_delete, name="attachment-delete"),
 ]

@@ -3,17 +3,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
 from audit.services import audit_export
-from cases import exports, searches, services, targets
+from cases import attachments, exports, searches, services, targets
 from cases.forms import (
     DETAIL_FORMS,
+    AttachmentForm,
     CaseFilterForm,
     CaseForm,
     InterventionForm,
@@ -23,7 +25,7 @@ from cases.forms import (
     SearchForm,
     TransitionForm,
 )
-from cases.models import Case, Person, Programme
+from cases.models import Attachment, Case, Person, Programme
 from pmks_portal import access
 from pmks_portal.access import Capability
 from pmks_portal.pagination import keyset_page
@@ -234,13 +236,14 @@ def case_detail(request, pk):
             "open_against_target": targets.is_open_against_target(case),
             "transitions": case.transitions.select_related("by"),
             "interventions": case.interventions.select_related("created_by"),
-            "attachments": case.attachments.all(),
+            "attachments": case.attachments.for_list(),
             "pasung_events": case.pasung.events.all() if case.programme == Programme.PASUNG else (),
             "history": AuditEvent.objects.for_object(case).with_actor()[:50],
             "can_write": can_write,
             "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
             "transition_form": TransitionForm(current_status=case.status) if can_write else None,
             "intervention_form": InterventionForm() if can_write else None,
+            "attachment_form": AttachmentForm() if can_write else None,
             "detail_form": detail_form,
             "pasung_event_form": PasungEventForm() if case.programme == Programme.PASUNG else None,
         },
@@ -381,3 +384,65 @@ def case_export(request):
     if export_format == "xlsx":
         return exports.xlsx_response(cases, full_ids=full_ids)
     return exports.csv_response(cases, full_ids=full_ids)
+
+
+@write_records
+@require_POST
+def attachment_upload(request, pk):
+    case = _case_for_writing(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachments.attachment_add(
+                actor=request.user,
+                case=case,
+                uploaded_file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            _report_errors(request, error)
+        else:
+            messages.success(request, _("File attached."))
+    else:
+        messages.error(
+            request,
+            "; ".join(
+                f"{form.fields[name].label}: {' '.join(errors)}"
+                for name, errors in form.errors.items()
+                if name in form.fields
+            ),
+        )
+    return redirect("cases:detail", pk=case.pk)
+
+
+@read_records
+@require_GET
+def attachment_download(request, pk):
+    """The file, to people who may read its case only; every opening is logged."""
+    attachment = access.get_object_for_user(
+        Attachment.objects.select_related("case"), request.user, pk=pk
+    )
+    try:
+        handle = attachments.attachment_open(actor=request.user, attachment=attachment)
+    except FileNotFoundError:
+        raise Http404 from None
+    # Photos were re-encoded on upload and may be shown in the browser; PDFs are only downloaded.
+    response = FileResponse(
+        handle,
+        as_attachment=not attachment.is_image,
+        filename=attachments.download_name(attachment),
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@write_records
+@require_POST
+def attachment_delete(request, pk):
+    attachment = access.get_object_for_user(
+        Attachment.objects.select_related("case"), request.user, write=True, pk=pk
+    )
+    attachments.attachment_delete(actor=request.user, attachment=attachment)
+    messages.success(request, _("Attachment removed."))
+    return redirect("cases:detail", pk=attachment.case_id)

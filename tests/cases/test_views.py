@@ -236,7 +236,8 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     url = reverse("cases:detail", args=[samarinda_case.pk])
     client.get(url)
     # session, user, the case with its person, places and programme details (one join), the
-    # view-log insert, the user's regency (menu), interventions, status history, audit history,
-    # and the session's sliding expiry (savepoint, update, release).
-    with django_assert_num_queries(11):
+    # view-log insert, the user's regency (menu), interventions, attachments (with who uploaded
+    # them, one join), status history, audit history, and the session's sliding expiry
+    # (savepoint, update, release).
+    with django_assert_num_queries(12):
         client.get(url)
