@@ -40,6 +40,24 @@ def regions_within(regency_code: str | None, level: str):
     return regions
 
 
+class VillageChoiceField(forms.ModelChoiceField):
+    """Villages named with their district: many regencies have two villages of one name."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.parent.name})"
+
+
+def village_field(regency_code: str | None, *, label, required: bool = False):
+    villages = (
+        regions_within(regency_code, Level.VILLAGE).select_related("parent")
+        if regency_code
+        else Region.objects.none()
+    )
+    return VillageChoiceField(
+        villages.order_by("parent__name", "name"), required=required, label=label
+    )
+
+
 class CaseFilterForm(DateInputsMixin, forms.Form):
     SORTS = {
         "newest": ("registered_on", True),
@@ -90,9 +108,7 @@ class CaseFilterForm(DateInputsMixin, forms.Form):
             )
         chosen = regency_limit or (self.data.get("regency") or None)
         self.fields["district"].queryset = regions_within(chosen, Level.DISTRICT)
-        self.fields["village"].queryset = (
-            regions_within(chosen, Level.VILLAGE) if chosen else Region.objects.none()
-        )
+        self.fields["village"] = village_field(chosen, label=_("Village"))
 
     def apply(self, cases):
         """The cases that match the valid filters, and the (field, descending) to sort by."""
@@ -159,7 +175,7 @@ class PersonForm(DateInputsMixin, forms.ModelForm):
 
     def __init__(self, *args, regency_code: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = regions_within(regency_code, Level.VILLAGE)
+        self.fields["village"] = village_field(regency_code, label=_("Village"))
         self.fields["nik"].max_length = 32  # spaces and dots are removed before the check
         self.fields["kk_number"].max_length = 32
         if self.instance.pk:
@@ -205,7 +221,7 @@ class CaseForm(DateInputsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["district"].queryset = regions_within(regency_code, Level.DISTRICT)
-        self.fields["village"].queryset = regions_within(regency_code, Level.VILLAGE)
+        self.fields["village"] = village_field(regency_code, label=_("Village"))
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["is_pasung"], self.fields["restraint_form"]

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEvent
 from cases.models import Case, Category, Person
@@ -241,3 +242,26 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     # (savepoint, update, release).
     with django_assert_num_queries(12):
         client.get(url)
+
+
+def test_history_shows_labels_and_names_not_raw_values(login, samarinda_staff, samarinda_case):
+    from cases import services as case_services
+
+    case_services.case_transition(
+        actor=samarinda_staff,
+        case=samarinda_case,
+        to_status="verified",
+        effective_on=date(2026, 11, 1),
+    )
+    with translation.override("en"):
+        page = login(samarinda_staff).get(
+            reverse("cases:detail", args=[samarinda_case.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    body = page.content.decode()
+    assert "Anak Jalanan" in body  # the category by name, not by its key
+    assert "Registered → Verified" in body
+
+
+def test_villages_are_named_with_their_district(login, samarinda_staff):
+    response = login(samarinda_staff).get(reverse("cases:person-create"))
+    assert "Sempaja Selatan (Samarinda Utara)" in response.content.decode()
