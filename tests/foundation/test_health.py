@@ -1,0 +1,125 @@
+"""/healthz: the state of the database, cache, broker and workers; 503 when one fails."""
+
+import json
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from pmks_portal import health
+from pmks_portal.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture
+def eager(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def unreachable_broker(settings, monkeypatch):
+    """A broker is configured (not eager) but nothing listens where it points."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(celery_app.conf, "broker_url", UNREACHABLE_BROKER)
+    monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
+
+
+def test_healthz_reports_every_component_in_eager_mode(client, eager):
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "status": "ok",
+        "checks": {
+            "database": "ok",
+            "cache": "ok",
+            "broker": "eager",
+            "celery_workers": "eager",
+        },
+    }
+
+
+def test_healthz_needs_no_sign_in_and_is_never_cached(client, eager):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+
+
+def test_healthz_shows_no_secret_and_no_address(client, eager):
+    body = client.get(reverse("healthz")).content.decode()
+
+    assert settings.SECRET_KEY not in body
+    assert str(connection.settings_dict["NAME"]) not in body
+    for text in ("sqlite", "postgres", "redis://", "SECRET", "DATABASE_URL", "127.0.0.1"):
+        assert text not in body
+    # Nothing but states: every value is one of three words.
+    checks = json.loads(body)["checks"]
+    assert set(checks.values()) <= {health.OK, health.EAGER, health.FAILING}
+
+
+def test_healthz_is_503_when_the_database_does_not_answer(client, eager, monkeypatch):
+    monkeypatch.setattr(health, "check_database", lambda: health.FAILING)
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "failing"
+    assert response.json()["checks"]["database"] == "failing"
+
+
+def test_the_database_check_fails_when_the_query_raises(monkeypatch):
+    class BrokenCursor:
+        def __enter__(self):
+            raise RuntimeError("connection refused")
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(health.connection, "cursor", lambda: BrokenCursor())
+    assert health.check_database() == health.FAILING
+
+
+def test_healthz_is_503_when_the_cache_does_not_answer(client, eager, monkeypatch):
+    monkeypatch.setattr(health.cache, "get", lambda *args, **kwargs: None)
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"] == "failing"
+
+
+def test_healthz_is_503_quickly_when_the_broker_is_unreachable(client, unreachable_broker):
+    started = time.monotonic()
+    response = client.get(reverse("healthz"))
+    elapsed = time.monotonic() - started
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "failing",
+        "checks": {
+            "database": "ok",
+            "cache": "ok",
+            "broker": "failing",
+            "celery_workers": "failing",
+        },
+    }
+    assert UNREACHABLE_BROKER not in response.content.decode()
+    # A load balancer's probe waits a second or two: a failing broker must not make it time out.
+    assert elapsed < 2, f"/healthz took {elapsed:.1f} s with the broker down"
+
+
+def test_healthz_is_503_when_the_broker_answers_but_no_worker_does(
+    client, settings, monkeypatch
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setattr(health, "check_broker", lambda: health.OK)
+    monkeypatch.setattr(health, "check_workers", lambda: health.FAILING)
+
+    response = client.get(reverse("healthz"))
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["celery_workers"] == "failing"

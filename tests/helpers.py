@@ -1,0 +1,71 @@
+"""Small helpers shared by the test suite: signing in, walking the URL patterns, reading headers."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# force_login needs a backend that can load the user back from the session; the first one in
+# AUTHENTICATION_BACKENDS (axes) only authenticates.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+# A passphrase that every persona shares and that passes the password validators.
+PERSONA_PASSWORD = "Pesut-Mahakam-berenang-2026"
+
+
+def sign_in(client: Client, user) -> Client:
+    """Signs the client in as `user` without the login form (the auth tests use the form)."""
+    client.force_login(user, backend=MODEL_BACKEND)
+    return client
+
+
+def client_for(user) -> Client:
+    """A fresh client, signed in as `user`, or anonymous when `user` is None."""
+    client = Client()
+    return sign_in(client, user) if user is not None else client
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern of the project, as the access matrix sees it."""
+
+    name: str | None  # namespaced: "regions:detail"
+    route: str  # for messages: "wilayah/<region:code>/"
+    view: Callable
+    kwarg_names: tuple[str, ...]
+    positional_groups: int
+
+
+def project_routes(urlconf=None) -> list[Route]:
+    """Every URL pattern reachable from the root URLconf, includes and namespaces followed."""
+    return list(_walk(get_resolver(urlconf).url_patterns, "", (), (), 0))
+
+
+def _walk(patterns, prefix, namespaces, kwarg_names, positional) -> Iterator[Route]:
+    for entry in patterns:
+        # Route and regex patterns alike compile to a regex; its groups are the parameters.
+        regex = entry.pattern.regex
+        names = (*kwarg_names, *regex.groupindex)
+        unnamed = positional + regex.groups - len(regex.groupindex)
+        if isinstance(entry, URLResolver):
+            inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner, names, unnamed)
+        elif isinstance(entry, URLPattern):
+            yield Route(
+                name=":".join((*namespaces, entry.name)) if entry.name else None,
+                route=prefix + str(entry.pattern),
+                view=entry.callback,
+                kwarg_names=tuple(sorted(names)),
+                positional_groups=unnamed,
+            )
+
+
+def csp_directives(header: str) -> dict[str, list[str]]:
+    """A Content-Security-Policy header as {directive: [sources]}."""
+    directives = {}
+    for part in header.split(";"):
+        words = part.split()
+        if words:
+            directives[words[0].lower()] = words[1:]
+    return directives

@@ -1,0 +1,521 @@
+"""The access matrix: every URL of the project, for anonymous users and every persona.
+
+Nothing here lists views by hand. The URL patterns are walked from the root URLconf; what each
+persona should get is derived from the view's declared policy (public / authenticated /
+requires:<capability>), the role's capabilities (access.CAPABILITIES) and, for URLs that name
+an object, whether the object is within the persona's scope. A view added tomorrow is checked
+the day it is added; one that declares no policy, or that forgets to scope its objects, fails.
+
+URLs with parameters need sample values, kept in SAMPLES below by URL name. Each sample names
+the object it points at, so that the test knows whose it is: Kota Balikpapan's objects must be
+a 404 for Samarinda's staff, never a 200. A new URL with parameters fails the suite until it has
+samples: give it one object of Balikpapan and one of Samarinda.
+
+Every request is made with GET and with an empty POST. Besides the expected outcome, a request
+that is refused (login, 403, 404, 405) must change no row of any table, and a GET may only
+append to the audit trail (reading personal records is logged).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.db import connection, models
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import User
+from accounts.roles import REGENCY_ROLES
+from pmks_portal import access
+from pmks_portal import urls as project_urls
+from pmks_portal.access import CAPABILITIES, Capability
+from regions.models import Level, Region
+from tests.conftest import BALIKPAPAN, KALTIM, PERSONAS, SAMARINDA
+from tests.helpers import Route, client_for, project_routes
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = "anonymous"
+
+# What a request can come to.
+LOGIN = "redirect to login"
+FORBIDDEN = "403 forbidden"
+HIDDEN = "404 not found"
+ALLOWED = "allowed"
+WRONG_METHOD = "405 method not allowed"
+
+# Rows that a request may change however it ends: the session, and axes' sign-in log.
+NOT_FINGERPRINTED = {"sessions.session", "axes.accesslog", "axes.accessattempt"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Sample values for URL parameters, by URL name.
+
+
+class Context:
+    """What sample values are made from: the personas, and objects made once per test."""
+
+    def __init__(self, personas: dict):
+        self.personas = personas
+        self._made: dict[str, models.Model] = {}
+
+    def once(self, key: str, make: Callable[[], models.Model]) -> models.Model:
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One way to fill a URL's parameters, and the object (if any) the URL then points at."""
+
+    label: str
+    target: Callable[[Context], models.Model | None]
+    kwargs: Callable[[models.Model | None, Context], dict]
+    # False for reference data that every permitted role sees whole (no regency owns it).
+    scoped: bool = True
+
+
+def _region(code: str) -> Callable[[Context], Region]:
+    return lambda ctx: Region.objects.get(code=code)
+
+
+def _first_below(code: str, level: Level) -> Callable[[Context], Region]:
+    return lambda ctx: (
+        Region.objects.filter(code__startswith=f"{code}.", level=level).order_by("code").first()
+    )
+
+
+def _persona(name: str) -> Callable[[Context], User]:
+    return lambda ctx: ctx.personas[name]
+
+
+def by_code(label, target) -> Sample:
+    return Sample(label, target, lambda obj, ctx: {"code": obj.code})
+
+
+def by_pk(label, target, parameter: str = "pk", scoped: bool = True) -> Sample:
+    return Sample(label, target, lambda obj, ctx: {parameter: obj.pk}, scoped)
+
+
+REGION_SAMPLES = [
+    by_code("Kota Balikpapan (another regency)", _region(BALIKPAPAN)),
+    by_code("a district of Balikpapan", _first_below(BALIKPAPAN, Level.DISTRICT)),
+    by_code("a village of Balikpapan", _first_below(BALIKPAPAN, Level.VILLAGE)),
+    by_code("Kota Samarinda (own regency)", _region(SAMARINDA)),
+    by_code("a village of Samarinda", _first_below(SAMARINDA, Level.VILLAGE)),
+    by_code("the province", _region(KALTIM)),
+]
+
+USER_SAMPLES = [
+    by_pk("a user of Balikpapan", _persona("balikpapan_staff")),
+    by_pk("a user of Samarinda", _persona("samarinda_viewer")),
+    by_pk("a provincial user", _persona("provincial_officer")),
+]
+
+
+def _password_link(ctx: Context, token: str | None) -> dict:
+    user = ctx.personas["balikpapan_staff"]
+    token = token or default_token_generator.make_token(user)
+    return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
+
+
+def _person(regency_code: str) -> Callable[[Context], models.Model]:
+    def make(ctx: Context):
+        from cases.models import Person, Sex
+
+        return ctx.once(
+            f"person {regency_code}",
+            lambda: Person.objects.create(
+                name=f"Orang {regency_code}", sex=Sex.FEMALE, regency_id=regency_code
+            ),
+        )
+
+    return make
+
+
+def _case(regency_code: str) -> Callable[[Context], models.Model]:
+    # A pasung case: the pasung follow-up and details URLs apply to it.
+    def make(ctx: Context):
+        from cases.models import Case, CaseSource, Category, PasungDetail, Programme, RestraintForm
+
+        def create():
+            today = timezone.localdate()
+            case = Case.objects.create(
+                person=_person(regency_code)(ctx),
+                category=Category.objects.order_by("pk").first(),
+                programme=Programme.PASUNG,
+                regency_id=regency_code,
+                found_on=today,
+                registered_on=today,
+                status_changed_on=today,
+                source=CaseSource.OUTREACH,
+            )
+            PasungDetail.objects.create(case=case, restraint_form=RestraintForm.CHAIN)
+            return case
+
+        return ctx.once(f"case {regency_code}", create)
+
+    return make
+
+
+def _attachment(regency_code: str) -> Callable[[Context], models.Model]:
+    def make(ctx: Context):
+        from django.core.files.base import ContentFile
+
+        from cases.models import Attachment
+
+        def create():
+            attachment = Attachment(
+                case=_case(regency_code)(ctx),
+                original_name="surat-keterangan.pdf",
+                content_type="application/pdf",
+                size=9,
+            )
+            attachment.file.save("lampiran.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+            attachment.save()
+            return attachment
+
+        return ctx.once(f"attachment {regency_code}", create)
+
+    return make
+
+
+def _category(ctx: Context) -> models.Model:
+    from cases.models import Category
+
+    return Category.objects.order_by("pk").first()
+
+
+PERSON_SAMPLES = [
+    by_pk("a person registered in Balikpapan", _person(BALIKPAPAN)),
+    by_pk("a person registered in Samarinda", _person(SAMARINDA)),
+]
+CASE_SAMPLES = [
+    by_pk("a case of Balikpapan", _case(BALIKPAPAN)),
+    by_pk("a case of Samarinda", _case(SAMARINDA)),
+]
+ATTACHMENT_SAMPLES = [
+    by_pk("an attachment of a Balikpapan case", _attachment(BALIKPAPAN)),
+    by_pk("an attachment of a Samarinda case", _attachment(SAMARINDA)),
+]
+
+SAMPLES: dict[str, list[Sample]] = {
+    "password_reset_confirm": [
+        Sample("a forged link", lambda ctx: None, lambda obj, ctx: _password_link(ctx, "x-y")),
+        Sample("a valid link", lambda ctx: None, lambda obj, ctx: _password_link(ctx, None)),
+    ],
+    "accounts:user-detail": USER_SAMPLES,
+    "accounts:user-edit": USER_SAMPLES,
+    "accounts:user-set-active": USER_SAMPLES,
+    "accounts:user-password-link": USER_SAMPLES,
+    "regions:detail": REGION_SAMPLES,
+    "regions:edit": REGION_SAMPLES,
+    "regions:delete": REGION_SAMPLES,
+    "cases:detail": CASE_SAMPLES,
+    "cases:edit": CASE_SAMPLES,
+    "cases:transition": CASE_SAMPLES,
+    "cases:intervention-add": CASE_SAMPLES,
+    "cases:details-save": CASE_SAMPLES,
+    "cases:pasung-event-add": CASE_SAMPLES,
+    "cases:person-detail": PERSON_SAMPLES,
+    "cases:person-edit": PERSON_SAMPLES,
+    "cases:person-merge": PERSON_SAMPLES,
+    "cases:case-create": [
+        by_pk("a person registered in Balikpapan", _person(BALIKPAPAN), "person_pk"),
+        by_pk("a person registered in Samarinda", _person(SAMARINDA), "person_pk"),
+    ],
+    "cases:attachment-upload": CASE_SAMPLES,
+    "cases:attachment-download": ATTACHMENT_SAMPLES,
+    "cases:attachment-delete": ATTACHMENT_SAMPLES,
+    "categories:edit": [by_pk("a PMKS category", _category, scoped=False)],
+}
+
+NO_PARAMETERS = [Sample("", lambda ctx: None, lambda obj, ctx: {})]
+
+
+def samples_for(route: Route) -> list[Sample]:
+    if not (route.kwarg_names or route.positional_groups):
+        return NO_PARAMETERS
+    return SAMPLES[route.name]
+
+
+# ---------------------------------------------------------------------------------------------
+# What should happen, from the policy, the role's capabilities and the object's scope.
+
+
+def has_capability(user, capability: Capability) -> bool:
+    if not user.is_active or (user.role in REGENCY_ROLES and user.regency_id is None):
+        return False
+    return capability in CAPABILITIES.get(user.role, frozenset())
+
+
+def in_scope(user, target: models.Model) -> bool:
+    manager = type(target)._default_manager
+    assert hasattr(manager.all(), "visible_to"), (
+        f"{type(target).__name__} has no visible_to(user): scope its queryset in pmks_portal.access"
+    )
+    return manager.all().visible_to(user).filter(pk=target.pk).exists()
+
+
+def expected_outcome(policy: str, user, target) -> str:
+    if policy == "public":
+        return ALLOWED
+    if user is None:
+        return LOGIN
+    if policy.startswith("requires:"):
+        if not has_capability(user, Capability(policy.removeprefix("requires:"))):
+            return FORBIDDEN
+    elif policy != "authenticated":
+        raise AssertionError(f"Unknown access policy {policy!r}")
+    if target is not None and not in_scope(user, target):
+        return HIDDEN
+    return ALLOWED
+
+
+def observed_outcome(response) -> str:
+    status = response.status_code
+    if status == 302 and _is_login_redirect(response["Location"]):
+        return LOGIN
+    if status in (200, 204, 301, 302, 303):
+        return ALLOWED
+    return {403: FORBIDDEN, 404: HIDDEN, 405: WRONG_METHOD}.get(status, f"status {status}")
+
+
+def _is_login_redirect(location: str) -> bool:
+    # A sign-in page that is asked to come back afterwards: the login-required redirect (and not
+    # the redirect to the sign-in page that follows a logout).
+    parts = urlsplit(location)
+    return parts.path == reverse("login") and "next" in parse_qs(parts.query)
+
+
+def acceptable(expected: str, observed: str, user, target) -> bool:
+    if observed == expected:
+        return True
+    # A 405 reveals nothing about the object and changes nothing; anonymous users must still be
+    # sent to sign in first.
+    if observed == WRONG_METHOD and expected != LOGIN:
+        return True
+    # In scope without the right to change it is a 403 (access.get_object_for_user).
+    return (
+        expected == ALLOWED
+        and observed == FORBIDDEN
+        and target is not None
+        and not target.writable_by(user)
+    )
+
+
+def regency_of(target: models.Model) -> str | None:
+    """The regency that owns an object: its code for regions, its regency for the rest."""
+    if isinstance(target, Region):
+        return target.regency_code
+    return getattr(target, "regency_id", None)
+
+
+def database_fingerprint() -> dict:
+    """Every row of every table the portal owns (sessions and the sign-in log aside)."""
+    fingerprint = {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            meta = model._meta
+            if meta.label_lower in NOT_FINGERPRINTED or meta.proxy or not meta.managed:
+                continue
+            # Plain SQL: the ORM's row objects would make the matrix several times slower.
+            columns = ", ".join(
+                quote(field.column)
+                for field in meta.concrete_fields
+                if field.column != "last_login"
+            )
+            cursor.execute(
+                f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 - names from models
+                f"ORDER BY {quote(meta.pk.column)}"
+            )
+            fingerprint[meta.label_lower] = cursor.fetchall()
+    return fingerprint
+
+
+AUDIT_TRAIL = "audit.auditevent"
+
+
+def changed_tables(before: dict, after: dict, *, audit_may_grow: bool) -> list[str]:
+    """Tables whose rows differ. Reading personal records may append to the audit trail."""
+    changed = []
+    for label, rows in before.items():
+        if label == AUDIT_TRAIL and audit_may_grow:
+            if after[label][: len(rows)] != rows:
+                changed.append(label)
+        elif after[label] != rows:
+            changed.append(label)
+    return changed
+
+
+def problems_with(method, url, where, expected, response, user, target, before) -> list[str]:
+    """What is wrong with one response, given what the persona should have got."""
+    problems = []
+    observed = observed_outcome(response)
+    if not acceptable(expected, observed, user, target):
+        problems.append(f"{where}: expected {expected}, got {observed}")
+    if (
+        user is not None
+        and user.role in REGENCY_ROLES
+        and target is not None
+        and regency_of(target) != user.regency_id
+        and observed == ALLOWED
+    ):
+        problems.append(f"{where}: LEAK, an object outside {user.regency_id} was served")
+    if observed != ALLOWED or method == "get":
+        # Refused requests change nothing at all; a GET changes nothing but the audit trail.
+        changed = changed_tables(
+            before, database_fingerprint(), audit_may_grow=observed == ALLOWED
+        )
+        if changed:
+            why = "a GET" if observed == ALLOWED else f"a request refused with {observed}"
+            problems.append(f"{where}: {why} changed {', '.join(changed)}")
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests.
+
+
+def test_every_view_declares_an_access_policy():
+    missing = [
+        f"{route.route} ({route.name or 'unnamed'})"
+        for route in project_routes()
+        if access.policy_of(route.view) is None
+    ]
+    assert not missing, (
+        "These views declare no access policy, so AccessPolicyMiddleware refuses them. Decorate "
+        "each with access.public, access.authenticated or access.requires(...): "
+        + ", ".join(missing)
+    )
+
+
+def test_every_policy_is_known_and_names_a_real_capability():
+    known = {"public", "authenticated"} | {f"requires:{c}" for c in Capability}
+    unknown = {
+        route.name: access.policy_of(route.view)
+        for route in project_routes()
+        if access.policy_of(route.view) not in known
+    }
+    assert not unknown, f"Access policies that the matrix cannot interpret: {unknown}"
+
+
+def test_every_url_pattern_has_a_name():
+    unnamed = [route.route for route in project_routes() if not route.name]
+    assert not unnamed, (
+        f"Give these URL patterns a name so that the access matrix can reach them: {unnamed}"
+    )
+
+
+def test_every_url_with_parameters_has_sample_values():
+    missing = [
+        f"{route.name} ({route.route}, parameters: {', '.join(route.kwarg_names) or 'positional'})"
+        for route in project_routes()
+        if (route.kwarg_names or route.positional_groups) and route.name not in SAMPLES
+    ]
+    assert not missing, (
+        "The access matrix cannot request these URLs: add sample values for them to SAMPLES in "
+        "tests/test_access_matrix.py (an object of Balikpapan and one of Samarinda, so that "
+        "scoping is checked): " + "; ".join(missing)
+    )
+
+
+def test_every_sample_belongs_to_a_url_that_still_exists():
+    names = {route.name for route in project_routes()}
+    stale = sorted(set(SAMPLES) - names)
+    assert not stale, f"SAMPLES has entries for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def superuser_without_role(kaltim):
+    """Django's superuser flag grants nothing in the portal: only roles do."""
+    return User.objects.create_superuser("root_tanpa_peran", "root@example.invalid", "x" * 20)
+
+
+@pytest.mark.parametrize("persona", [ANONYMOUS, *PERSONAS, "superuser_without_role"])
+def test_every_url_gives_each_persona_only_what_its_role_and_regency_allow(
+    persona, personas, request, settings, tmp_path
+):
+    # /healthz is public; in eager mode it does not depend on a broker being up.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path  # sample attachments are written here
+    user = None if persona == ANONYMOUS else request.getfixturevalue(persona)
+    routes = project_routes()
+    unreachable = [r.name for r in routes if (r.kwarg_names or r.positional_groups)
+                   and r.name not in SAMPLES]
+    assert not unreachable, f"Add sample values to SAMPLES for: {unreachable}"
+
+    ctx = Context(personas)
+    failures = []
+    requests_made = 0
+    for route in routes:
+        policy = access.policy_of(route.view)
+        assert policy is not None, f"{route.name} declares no access policy"
+        for sample in samples_for(route):
+            obj = sample.target(ctx)
+            url = reverse(route.name, kwargs=sample.kwargs(obj, ctx))
+            target = obj if sample.scoped else None
+            expected = expected_outcome(policy, user, target)
+            for method in ("get", "post"):
+                where = f"{method.upper()} {url} ({route.name}, {policy}) {sample.label}".strip()
+                # A fresh sign-in for every request: a POST to logout must not end the others.
+                client = client_for(user)
+                before = database_fingerprint()
+                try:
+                    response = getattr(client, method)(url)
+                except Exception as error:  # noqa: BLE001 - reported with the others below
+                    failures.append(f"{where}: raised {error!r}")
+                    continue
+                requests_made += 1
+                failures += problems_with(
+                    method, url, where, expected, response, user, target, before
+                )
+
+    assert requests_made >= 2 * len(routes)
+    assert not failures, f"{persona}: {len(failures)} problem(s):\n" + "\n".join(failures)
+
+
+# ---------------------------------------------------------------------------------------------
+# Deny by default, proved on a URLconf with a view that declares no policy.
+
+
+def view_without_policy(request):
+    return HttpResponse("this view forgot its access policy")
+
+
+class UrlconfWithAForgottenPolicy:
+    urlpatterns = [
+        path("lupa-kebijakan/", view_without_policy, name="forgotten"),
+        *project_urls.urlpatterns,
+    ]
+
+
+def test_a_view_without_an_access_policy_is_refused_to_a_signed_in_user(admin):
+    with override_settings(ROOT_URLCONF=UrlconfWithAForgottenPolicy):
+        assert access.policy_of(view_without_policy) is None
+        response = client_for(admin).get("/lupa-kebijakan/")
+        assert response.status_code == 403
+        assert b"forgot its access policy" not in response.content
+
+
+def test_a_view_without_an_access_policy_sends_anonymous_users_to_sign_in(kaltim):
+    with override_settings(ROOT_URLCONF=UrlconfWithAForgottenPolicy):
+        response = client_for(None).get("/lupa-kebijakan/")
+        assert response.status_code == 302
+        assert _is_login_redirect(response["Location"])
+
+
+def test_the_matrix_walk_finds_the_forgotten_view(kaltim):
+    with override_settings(ROOT_URLCONF=UrlconfWithAForgottenPolicy):
+        found = {route.name: route for route in project_routes()}
+    assert "forgotten" in found
+    assert access.policy_of(found["forgotten"].view) is None
