@@ -135,7 +135,9 @@ def open_street_child_case(browser_page) -> int:
     street_children = Category.objects.get(code="AJ")
     page.select_option("#id_category", label=str(street_children))
     page.select_option("#id_district", label=Region.objects.get(code=DISTRICT_CODE).name)
-    page.select_option("#id_village", label=Region.objects.get(code=VILLAGE_CODE).name)
+    village = Region.objects.select_related("parent").get(code=VILLAGE_CODE)
+    # Villages are listed with their district, as several regencies repeat village names.
+    page.select_option("#id_village", label=f"{village.name} ({village.parent.name})")
     page.fill("#id_found_on", iso(30))
     page.select_option("#id_source", label=id_(CaseSource.OUTREACH.label))
     page.fill("#id_notes", "Ditemukan mengamen di simpang Lembuswana.")
