@@ -21,6 +21,7 @@ MENU = [
     MenuEntry(_("Home"), "home", None),
     MenuEntry(_("Cases"), "cases:list", Capability.READ_RECORDS),
     MenuEntry(_("KUBE"), "kube:list", Capability.READ_RECORDS),
+    MenuEntry(_("Rakornis"), "rakornis:list", Capability.READ_RECORDS),
     MenuEntry(_("Regions"), "regions:list", None),
     MenuEntry(_("Users"), "accounts:user-list", Capability.MANAGE_USERS),
     MenuEntry(_("PMKS categories"), "categories:list", Capability.MANAGE_REFERENCE),

@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -166,7 +167,14 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs live here (Celery's own beat scheduler), not in a database scheduler.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # crontab "0 7 * * *": every day at 07:00 WITA, before the offices open, e-mail the regencies
+    # about Rakornis follow-ups due within a week or overdue (idempotent per day).
+    "rakornis-follow-up-reminders": {
+        "task": "rakornis.tasks.send_follow_up_reminders",
+        "schedule": crontab(minute=0, hour=7),
+    },
+}
 
 # Authentication
 AUTH_USER_MODEL = "accounts.User"

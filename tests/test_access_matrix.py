@@ -194,6 +194,80 @@ def _category(ctx: Context) -> models.Model:
     return Category.objects.order_by("pk").first()
 
 
+def _rakornis(part: str, regency_code: str | None = None) -> Callable[[Context], models.Model]:
+    # A meeting held last month, its agenda, a document, a participant, a recommendation for
+    # Balikpapan and Samarinda, and each regency's follow-up with evidence.
+    def make(ctx: Context):
+        from datetime import time, timedelta
+
+        from django.core.files.base import ContentFile
+
+        from rakornis.models import Evidence, Meeting, MeetingDocument, Recommendation
+
+        today = timezone.localdate()
+
+        def meeting():
+            return ctx.once(
+                "rakornis meeting",
+                lambda: Meeting.objects.create(
+                    title="Rakornis contoh",
+                    year=(today - timedelta(days=30)).year,
+                    venue="Sangatta",
+                    organiser="Rehsos",
+                    starts_on=today - timedelta(days=30),
+                    ends_on=today - timedelta(days=29),
+                    status="held",
+                ),
+            )
+
+        def recommendation():
+            made = Recommendation.objects.create(
+                meeting=meeting(), number=1, text="Contoh", category="pasung", due_on=today
+            )
+            for code in (BALIKPAPAN, SAMARINDA):
+                made.follow_ups.create(regency_id=code, due_on=today)
+            return made
+
+        def with_file(made):
+            made.file.save("contoh.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+            made.save()
+            return made
+
+        makers = {
+            "meeting": meeting,
+            "session": lambda: meeting().sessions.create(
+                day=today - timedelta(days=30), starts_at=time(9), title="Pembukaan"
+            ),
+            "document": lambda: with_file(
+                MeetingDocument(
+                    meeting=meeting(), kind="minutes", original_name="notulen.pdf", size=9
+                )
+            ),
+            "participant": lambda: meeting().participants.create(
+                name="Peserta contoh", institution="Dinsos", regency_id=BALIKPAPAN
+            ),
+            "recommendation": lambda: ctx.once("rakornis recommendation", recommendation),
+            "follow_up": lambda: makers["recommendation"]().follow_ups.get(regency_id=regency_code),
+            "evidence": lambda: with_file(
+                Evidence(follow_up=makers["follow_up"](), original_name="bukti.pdf", size=9)
+            ),
+        }
+        return ctx.once(f"rakornis {part} {regency_code}", makers[part])
+
+    return make
+
+
+def rakornis_samples(part: str) -> list[Sample]:
+    """Meetings and their parts are province-wide (every reader sees them whole); a follow-up
+    and its evidence belong to one regency: Balikpapan's must be a 404 for Samarinda."""
+    if part in ("follow_up", "evidence"):
+        return [
+            by_pk(f"a {part} of {name}", _rakornis(part, code))
+            for name, code in (("Balikpapan", BALIKPAPAN), ("Samarinda", SAMARINDA))
+        ]
+    return [by_pk(f"a Rakornis {part}", _rakornis(part), scoped=False)]
+
+
 PERSON_SAMPLES = [
     by_pk("a person registered in Balikpapan", _person(BALIKPAPAN)),
     by_pk("a person registered in Samarinda", _person(SAMARINDA)),
@@ -236,6 +310,21 @@ SAMPLES: dict[str, list[Sample]] = {
     "cases:attachment-download": ATTACHMENT_SAMPLES,
     "cases:attachment-delete": ATTACHMENT_SAMPLES,
     "categories:edit": [by_pk("a PMKS category", _category, scoped=False)],
+    **{
+        f"rakornis:{name}": rakornis_samples(part)
+        for part, names in {
+            "meeting": "detail edit summary-pdf session-create document-upload participants "
+            "participant-create participant-import attendance-save attendance-sheet door "
+            "door-mark door-walk-in recommendation-create",
+            "session": "session-edit session-delete",
+            "document": "document document-delete",
+            "participant": "participant-edit participant-delete",
+            "recommendation": "recommendation recommendation-edit",
+            "follow_up": "follow-up follow-up-update",
+            "evidence": "evidence",
+        }.items()
+        for name in names.split()
+    },
 }
 
 NO_PARAMETERS = [Sample("", lambda ctx: None, lambda obj, ctx: {})]
