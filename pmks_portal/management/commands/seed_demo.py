@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_users
+from rakornis.demo import ensure_demo_meeting
 from regions.models import Region
 
 
@@ -21,3 +22,8 @@ class Command(BaseCommand):
             where = f", {user.regency}" if user.regency else ""
             note = "created" if created else "exists"
             self.stdout.write(f"  {user.username:<16} {user.get_role_display()}{where} ({note})")
+        meeting, created = ensure_demo_meeting()
+        note = "created" if created else "exists"
+        self.stdout.write(
+            f"Demo Rakornis {meeting.year}: {meeting.participants.count()} participants ({note})."
+        )
