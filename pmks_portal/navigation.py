@@ -19,12 +19,15 @@ class MenuEntry:
 
 MENU = [
     MenuEntry(_("Home"), "home", None),
+    MenuEntry(_("Dashboard"), "reports:dashboard", Capability.READ_RECORDS),
     MenuEntry(_("Cases"), "cases:list", Capability.READ_RECORDS),
     MenuEntry(_("KUBE"), "kube:list", Capability.READ_RECORDS),
     MenuEntry(_("Rakornis"), "rakornis:list", Capability.READ_RECORDS),
     MenuEntry(_("Regions"), "regions:list", None),
     MenuEntry(_("Users"), "accounts:user-list", Capability.MANAGE_USERS),
     MenuEntry(_("PMKS categories"), "categories:list", Capability.MANAGE_REFERENCE),
+    MenuEntry(_("Reports"), "reports:runs", Capability.READ_RECORDS),
+    MenuEntry(_("Targets"), "reports:targets", Capability.MANAGE_REFERENCE),
 ]
 
 

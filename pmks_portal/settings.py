@@ -174,6 +174,30 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "rakornis.tasks.send_follow_up_reminders",
         "schedule": crontab(minute=0, hour=7),
     },
+    # crontab "*/5 * * * *": every 5 minutes, recount the dashboards' summary for the regencies
+    # written to since the last refresh (reports/summary.py).
+    "reports-refresh-summary": {
+        "task": "reports.tasks.refresh_summary",
+        "schedule": crontab(minute="*/5"),
+    },
+    # crontab "30 1 * * *": every night at 01:30 WITA, recount the whole summary against the
+    # registry and record how many rows it corrected (0 expected).
+    "reports-reconcile-summary": {
+        "task": "reports.tasks.reconcile_summary",
+        "schedule": crontab(minute=30, hour=1),
+    },
+    # crontab "0 2 1 * *": on the 1st of each month at 02:00 WITA, after the reconciliation,
+    # build last month's report of every regency and city and the province roll-up.
+    "reports-monthly": {
+        "task": "reports.tasks.monthly_reports",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
+    },
+    # crontab "*/5 * * * *": every 5 minutes, retry (or fail) report runs whose worker died and
+    # publish again runs whose message was lost while the broker was down.
+    "reports-sweep-runs": {
+        "task": "reports.tasks.sweep_report_runs",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # Authentication

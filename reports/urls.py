@@ -1,3 +1,25 @@
+from django.urls import path
+
+import regions.urls  # noqa: F401 - registers the <region:...> converter
+from reports import views
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("provinsi/", views.province, name="province"),
+    path("wilayah/<region:code>/", views.regency, name="regency"),
+    path("kecamatan/<region:code>/", views.district, name="district"),
+    path("berkas/", views.runs, name="runs"),
+    path("berkas/<uuid:pk>/", views.run_detail, name="run"),
+    path("berkas/<uuid:pk>/status/", views.run_status, name="run-status"),
+    path("berkas/<uuid:pk>/ulang/", views.run_rebuild, name="run-rebuild"),
+    path("berkas/<uuid:pk>/pdf/", views.run_pdf, name="run-pdf"),
+    path("berkas/<uuid:pk>/xlsx/", views.run_xlsx, name="run-xlsx"),
+    path("sasaran/", views.target_list, name="targets"),
+    path("sasaran/baru/", views.target_create, name="target-create"),
+    path("sasaran/<int:pk>/", views.target_edit, name="target-edit"),
+    path("sasaran/<int:pk>/tetapkan-ulang/", views.target_restate, name="target-restate"),
+    path("sasaran/<int:pk>/baseline/", views.target_baseline, name="target-baseline"),
+    path("sasaran/<int:pk>/tonggak/", views.target_milestone, name="target-milestone"),
+]

@@ -329,6 +329,74 @@ SAMPLES: dict[str, list[Sample]] = {
 
 NO_PARAMETERS = [Sample("", lambda ctx: None, lambda obj, ctx: {})]
 
+# Reports: the dashboards of a regency and of a district, report runs of Balikpapan, Samarinda
+# and the province roll-up (with their files), and targets (reference data for administrators).
+
+
+def _report_run(regency_code: str | None) -> Callable[[Context], models.Model]:
+    def make(ctx: Context):
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        from reports.models import ReportRun
+
+        scope = regency_code or "provinsi"
+
+        def create():
+            today = timezone.localdate()
+            run = ReportRun.objects.create(
+                regency_id=regency_code,
+                period_kind="month",
+                period=f"{today:%Y-%m}",
+                period_start=today.replace(day=1),
+                period_end=today,
+                idempotency_key=f"matrix:{scope}",
+                status=ReportRun.Status.DONE,
+                progress=100,
+                pdf_file=default_storage.save(f"reports/{scope}/x.pdf", ContentFile(b"%PDF-1.4")),
+                xlsx_file=default_storage.save(f"reports/{scope}/x.xlsx", ContentFile(b"PK")),
+            )
+            return run
+
+        return ctx.once(f"report run {scope}", create)
+
+    return make
+
+
+def _target(ctx: Context) -> models.Model:
+    from reports.models import Target, TargetBaseline, TargetRestatement
+    from reports.targets_data import load_national_targets
+
+    load_national_targets(Target, TargetRestatement, TargetBaseline)  # gone after a flush
+    return Target.objects.order_by("pk").first()
+
+
+REPORT_RUN_SAMPLES = [
+    by_pk("a report of Balikpapan", _report_run(BALIKPAPAN)),
+    by_pk("a report of Samarinda", _report_run(SAMARINDA)),
+    by_pk("the province roll-up report", _report_run(None)),
+]
+SAMPLES.update(
+    {
+        "reports:regency": [
+            by_code("Kota Balikpapan (another regency)", _region(BALIKPAPAN)),
+            by_code("Kota Samarinda (own regency)", _region(SAMARINDA)),
+        ],
+        "reports:district": [
+            by_code("a district of Balikpapan", _first_below(BALIKPAPAN, Level.DISTRICT)),
+            by_code("a district of Samarinda", _first_below(SAMARINDA, Level.DISTRICT)),
+        ],
+        **{
+            f"reports:{name}": REPORT_RUN_SAMPLES
+            for name in ("run", "run-status", "run-rebuild", "run-pdf", "run-xlsx")
+        },
+        **{
+            f"reports:{name}": [by_pk("a national target", _target, scoped=False)]
+            for name in ("target-edit", "target-restate", "target-baseline", "target-milestone")
+        },
+    }
+)
+
 
 def samples_for(route: Route) -> list[Sample]:
     if not (route.kwarg_names or route.positional_groups):

@@ -1,0 +1,142 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Programme
+from pmks_portal import access
+from pmks_portal.access import Capability
+from regions.models import Region
+from reports.models import Indicator, Target
+from reports.periods import parse_period
+
+PROVINCE = "province"
+
+
+class MonthForm(forms.Form):
+    """The month a dashboard shows (?month=2026-10); the current month when absent or wrong."""
+
+    month = forms.CharField(required=False)
+
+    def chosen(self):
+        if not self.is_valid() or not self.cleaned_data["month"]:
+            return None
+        try:
+            period = parse_period(self.cleaned_data["month"], today=timezone.localdate())
+        except ValidationError:
+            return None
+        return period.start if period.kind == "month" else None
+
+
+class ReportRequestForm(forms.Form):
+    """Which report: a regency (within scope) or the province roll-up, and a period."""
+
+    scope = forms.ChoiceField(label=_("Regency/city"))
+    period = forms.CharField(
+        label=_("Period"),
+        max_length=10,
+        help_text=_("A month (2026-10), a quarter (2026-Q4) or a year (2026)."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        regencies = (
+            Region.objects.visible_to(user)
+            .regencies()
+            .in_province(settings.PMKS_PROVINCE_CODE)
+            .order_by("name")
+        )
+        choices = [(r.code, r.name) for r in regencies]
+        if access.can(user, Capability.VIEW_PROVINCE_DASHBOARD):
+            choices.insert(0, (PROVINCE, _("Province roll-up")))
+        self.fields["scope"].choices = choices
+        self.regencies = {r.code: r for r in regencies}
+
+    def clean_period(self):
+        return parse_period(self.cleaned_data["period"], today=timezone.localdate())
+
+    def regency(self) -> Region | None:
+        scope = self.cleaned_data["scope"]
+        return None if scope == PROVINCE else self.regencies[scope]
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = [
+            "code",
+            "name",
+            "indicator",
+            "programme",
+            "target_value",
+            "deadline",
+            "stated_on",
+            "basis",
+            "is_active",
+            "sort_order",
+        ]
+        widgets = {
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "stated_on": forms.DateInput(attrs={"type": "date"}),
+            "basis": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = Indicator.choices
+        self.fields["programme"].choices = [("", "---------"), *Programme.choices]
+        if self.instance.pk:
+            # Changed only by a restatement, which keeps the old terms.
+            for name in ("deadline", "target_value", "stated_on"):
+                self.fields[name].disabled = True
+
+
+class RestateForm(forms.Form):
+    deadline = forms.DateField(
+        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    target_value = forms.IntegerField(label=_("New target value"), min_value=0)
+    restated_on = forms.DateField(
+        label=_("Restated on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("Who restated it, and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class BaselineForm(forms.Form):
+    regency = forms.ModelChoiceField(Region.objects.none(), label=_("Regency/city"))
+    value = forms.IntegerField(
+        label=_("Baseline value"),
+        min_value=0,
+        required=False,
+        help_text=_("Leave empty to remove the baseline (it is then taken from the data)."),
+    )
+    on = forms.DateField(
+        label=_("Baseline date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source = forms.CharField(label=_("Source"), max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regency"].queryset = (
+            Region.objects.regencies().in_province(settings.PMKS_PROVINCE_CODE).order_by("name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("value") is not None and not data.get("on"):
+            self.add_error("on", _("Give the date of the baseline."))
+        return data
+
+
+class MilestoneForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    progress = forms.IntegerField(
+        label=_("Progress (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_("Leave empty to remove the milestone."),
+    )
