@@ -260,10 +260,12 @@ def kube_create(*, actor, regency: Region, data: dict) -> Kube:
     data["reporting_from"] = data.get("reporting_from") or first_of_month(today)
     rules = KubeRules.current()
     breakdown = _initial_breakdown(rules)
+    # Active since the decree, or else since the year it was formed, not since it was typed in.
+    active_since = min(data.get("sk_date") or date(data["year_formed"], 1, 1), today)
     kube = Kube(
         regency=regency,
         status=KubeStatus.ACTIVE,
-        status_since=today,
+        status_since=active_since,
         computed_stage=breakdown["stage"],
         stage=breakdown["stage"],
         stage_score=breakdown["score"],
@@ -283,7 +285,9 @@ def kube_create(*, actor, regency: Region, data: dict) -> Kube:
         raise ValidationError(
             {"registration_number": _("This registration number is taken already.")}
         ) from None
-    KubeStatusChange.objects.create(kube=kube, to_status=kube.status, effective_on=today, by=actor)
+    KubeStatusChange.objects.create(
+        kube=kube, to_status=kube.status, effective_on=active_since, by=actor
+    )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.CREATE,

@@ -2,12 +2,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_users
+from kube.demo import seed_demo_kube
 from rakornis.demo import ensure_demo_meeting
 from regions.models import Region
 
 
 class Command(BaseCommand):
     help = "Demo mode only: create one demo user per role (idempotent) and print how to sign in."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--kube", type=int, metavar="N", help="Add N synthetic KUBE groups (benchmarks)."
+        )
 
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
@@ -22,6 +28,7 @@ class Command(BaseCommand):
             where = f", {user.regency}" if user.regency else ""
             note = "created" if created else "exists"
             self.stdout.write(f"  {user.username:<16} {user.get_role_display()}{where} ({note})")
+        seed_demo_kube(options.get("kube"), self.stdout.write)
         meeting, created = ensure_demo_meeting()
         note = "created" if created else "exists"
         self.stdout.write(
