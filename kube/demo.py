@@ -613,18 +613,7 @@ def seed_kube(
     )
     partners = _partners()
     result = SeedResult()
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            # Demo data on a developer's disk: no fsync after every batch (restored below).
-            cursor.execute("PRAGMA synchronous")
-            synchronous = cursor.fetchone()[0]
-            cursor.execute("PRAGMA synchronous = OFF")
-    try:
-        _seed_batches(n_groups, generator, partners, result, started, progress, existing)
-    finally:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute(f"PRAGMA synchronous = {int(synchronous)}")
+    _seed_batches(n_groups, generator, partners, result, started, progress, existing)
     result.seconds = time.perf_counter() - started
     AuditEvent.objects.create(
         action=AuditEvent.Action.CREATE,
