@@ -198,7 +198,7 @@ class ImportForm(forms.Form):
 
 
 class AttendanceDayForm(forms.Form):
-    day = DayField(label=_("Day"))
+    day = DayField(label=_("Day"), widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)

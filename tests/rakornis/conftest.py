@@ -18,10 +18,25 @@ from cases.models import Category, CategoryAlias
 from rakornis import services
 from rakornis.models import InstitutionType, MeetingStatus, MeetingType
 from regions.models import Region
+from tests.browser.conftest import browser_page, chromium, phone_page, portal  # noqa: F401
 from tests.conftest import BALIKPAPAN, SAMARINDA
 from tests.helpers import sign_in
 
 KUTAI_TIMUR = "64.08"
+
+
+def pytest_collection_modifyitems(config, items):
+    """This package's browser test runs after its other tests: the Chromium it shares (package
+    scope, tests/browser/conftest.py) and the async-unsafe allowance Playwright needs then end
+    with the package, and every other test here keeps Django's guard."""
+    mine = [item for item in items if item.nodeid.startswith("tests/rakornis/")]
+    if not mine:
+        return
+    first = items.index(mine[0])
+    if items[first : first + len(mine)] != mine:
+        return
+    mine.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items[first : first + len(mine)] = mine
 
 
 def today() -> date:
