@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases import views
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("cari/", views.case_search, name="search"),
     path("ekspor/", views.case_export, name="export"),
+    path("impor/", include("cases.import_urls")),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/ubah/", views.case_edit, name="edit"),
     path("<int:pk>/status/", views.case_transition, name="transition"),

@@ -194,6 +194,92 @@ def _category(ctx: Context) -> models.Model:
     return Category.objects.order_by("pk").first()
 
 
+def _kube(regency_code: str) -> Callable[[Context], models.Model]:
+    # A KUBE with one member, a grant, this month's report and a partner: the URLs of its parts
+    # point at them.
+    def make(ctx: Context):
+        from decimal import Decimal
+
+        from kube.models import (
+            BusinessType,
+            Kube,
+            KubeGrant,
+            KubeMember,
+            KubePartnership,
+            KubeReport,
+            Partner,
+        )
+
+        def create():
+            today = timezone.localdate()
+            month = today.replace(day=1)
+            business_type, _ = BusinessType.objects.get_or_create(
+                code="lainnya", defaults={"name": "Lainnya"}
+            )
+            kube = Kube.objects.create(
+                name=f"KUBE {regency_code}",
+                registration_number=f"KUBE/{regency_code}/contoh",
+                year_formed=today.year,
+                regency_id=regency_code,
+                business_type=business_type,
+                status_since=today,
+                reporting_from=month,
+            )
+            KubeMember.objects.create(
+                kube=kube, person=_person(regency_code)(ctx), role="ketua", joined_on=today
+            )
+            KubeGrant.objects.create(
+                kube=kube, source="apbn", amount=Decimal(20_000_000), granted_on=today
+            )
+            KubeReport.objects.create(
+                kube=kube,
+                month=month,
+                revenue=Decimal(5_000_000),
+                costs=Decimal(3_000_000),
+                profit=Decimal(2_000_000),
+                capital=Decimal(21_000_000),
+                received_on=today,
+            )
+            KubePartnership.objects.create(
+                kube=kube, partner=_kube_partner(ctx), supports=["training"], started_on=today
+            )
+            return kube
+
+        return ctx.once(f"kube {regency_code}", create)
+
+    return make
+
+
+def _kube_partner(ctx: Context) -> models.Model:
+    from kube.models import Partner
+
+    return Partner.objects.get_or_create(
+        name="Forum CSR Kaltim (contoh)", defaults={"type": "csr"}
+    )[0]
+
+
+def _business_type(ctx: Context) -> models.Model:
+    from kube.models import BusinessType
+
+    return BusinessType.objects.get_or_create(code="lainnya", defaults={"name": "Lainnya"})[0]
+
+
+def kube_samples(part: Callable[[models.Model], dict] = lambda kube: {}) -> list[Sample]:
+    """A KUBE of Balikpapan and one of Samarinda; `part` adds the parameters of one of its parts."""
+    return [
+        Sample(label, _kube(code), lambda obj, ctx: {"pk": obj.pk, **part(obj)})
+        for label, code in (
+            ("a KUBE of Balikpapan", BALIKPAPAN),
+            ("a KUBE of Samarinda", SAMARINDA),
+        )
+    ]
+
+
+def _report_month(kube) -> dict:
+    month = kube.reports.get().month
+    return {"year": month.year, "month": month.month}
+
+
 def _rakornis(part: str, regency_code: str | None = None) -> Callable[[Context], models.Model]:
     # A meeting held last month, its agenda, a document, a participant, a recommendation for
     # Balikpapan and Samarinda, and each regency's follow-up with evidence.
@@ -268,6 +354,33 @@ def rakornis_samples(part: str) -> list[Sample]:
     return [by_pk(f"a Rakornis {part}", _rakornis(part), scoped=False)]
 
 
+def _import_batch(regency_code: str) -> Callable[[Context], models.Model]:
+    def make(ctx: Context):
+        from django.core.files.base import ContentFile
+
+        from cases.models import ImportBatch
+
+        def create():
+            uploader = ctx.personas[
+                "balikpapan_staff" if regency_code == BALIKPAPAN else "samarinda_staff"
+            ]
+            batch = ImportBatch(
+                regency_id=regency_code, uploaded_by=uploader, original_name="kasus.csv"
+            )
+            batch.file.save("kasus.csv", ContentFile(b"nama\n"), save=False)
+            batch.save()
+            return batch
+
+        return ctx.once(f"import batch {regency_code}", create)
+
+    return make
+
+
+IMPORT_SAMPLES = [
+    by_pk("an import of Balikpapan", _import_batch(BALIKPAPAN)),
+    by_pk("an import of Samarinda", _import_batch(SAMARINDA)),
+]
+
 PERSON_SAMPLES = [
     by_pk("a person registered in Balikpapan", _person(BALIKPAPAN)),
     by_pk("a person registered in Samarinda", _person(SAMARINDA)),
@@ -307,9 +420,36 @@ SAMPLES: dict[str, list[Sample]] = {
         by_pk("a person registered in Samarinda", _person(SAMARINDA), "person_pk"),
     ],
     "cases:attachment-upload": CASE_SAMPLES,
+    **{
+        f"cases:{name}": IMPORT_SAMPLES
+        for name in (
+            "import-detail",
+            "import-progress",
+            "import-commit",
+            "import-check",
+            "import-errors",
+            "import-errors-xlsx",
+        )
+    },
     "cases:attachment-download": ATTACHMENT_SAMPLES,
     "cases:attachment-delete": ATTACHMENT_SAMPLES,
     "categories:edit": [by_pk("a PMKS category", _category, scoped=False)],
+    "kube:detail": kube_samples(),
+    "kube:edit": kube_samples(),
+    "kube:status": kube_samples(),
+    "kube:stage": kube_samples(),
+    "kube:member-add": kube_samples(),
+    "kube:member-role": kube_samples(lambda kube: {"member_pk": kube.members.get().pk}),
+    "kube:member-leave": kube_samples(lambda kube: {"member_pk": kube.members.get().pk}),
+    "kube:grant-add": kube_samples(),
+    "kube:disbursement-add": kube_samples(lambda kube: {"grant_pk": kube.grants.get().pk}),
+    "kube:report-add": kube_samples(),
+    "kube:report-detail": kube_samples(_report_month),
+    "kube:report-correct": kube_samples(_report_month),
+    "kube:partner-link": kube_samples(),
+    "kube:partnership-end": kube_samples(lambda kube: {"link_pk": kube.partnerships.get().pk}),
+    "kube:partner-edit": [by_pk("a KUBE partner", _kube_partner, scoped=False)],
+    "kube:business-type-edit": [by_pk("a business type", _business_type, scoped=False)],
     **{
         f"rakornis:{name}": rakornis_samples(part)
         for part, names in {
@@ -530,9 +670,7 @@ def problems_with(method, url, where, expected, response, user, target, before) 
         problems.append(f"{where}: LEAK, an object outside {user.regency_id} was served")
     if observed != ALLOWED or method == "get":
         # Refused requests change nothing at all; a GET changes nothing but the audit trail.
-        changed = changed_tables(
-            before, database_fingerprint(), audit_may_grow=observed == ALLOWED
-        )
+        changed = changed_tables(before, database_fingerprint(), audit_may_grow=observed == ALLOWED)
         if changed:
             why = "a GET" if observed == ALLOWED else f"a request refused with {observed}"
             problems.append(f"{where}: {why} changed {', '.join(changed)}")
@@ -607,8 +745,9 @@ def test_every_url_gives_each_persona_only_what_its_role_and_regency_allow(
     settings.MEDIA_ROOT = tmp_path  # sample attachments are written here
     user = None if persona == ANONYMOUS else request.getfixturevalue(persona)
     routes = project_routes()
-    unreachable = [r.name for r in routes if (r.kwarg_names or r.positional_groups)
-                   and r.name not in SAMPLES]
+    unreachable = [
+        r.name for r in routes if (r.kwarg_names or r.positional_groups) and r.name not in SAMPLES
+    ]
     assert not unreachable, f"Add sample values to SAMPLES for: {unreachable}"
 
     ctx = Context(personas)
