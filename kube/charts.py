@@ -38,7 +38,7 @@ class Chart:
     top: int = TOP
     bottom: int = HEIGHT - BOTTOM
     y_ticks: list[tuple[float, str]] = field(default_factory=list)
-    x_labels: list[tuple[float, str]] = field(default_factory=list)
+    x_labels: list[tuple[float, str, str]] = field(default_factory=list)
     series: list[Series] = field(default_factory=list)
     zero_y: float | None = None
     points: int = 0
@@ -103,9 +103,15 @@ def revenue_profit_chart(reports, *, labels: dict[str, str]) -> Chart:
         tick += step
     chart.zero_y = y_of(0.0)
     every = max(1, math.ceil(len(months) / 8))
-    chart.x_labels = [
-        (x_of(i), dateformat.format(m, "M Y")) for i, m in enumerate(months) if i % every == 0
-    ]
+    shown_labels = [i for i in range(len(months)) if i % every == 0]
+    for i in shown_labels:
+        # The labels at the ends are anchored inside the plot, so that none is cut off.
+        anchor = "middle"
+        if len(months) > 1 and i == 0:
+            anchor = "start"
+        elif len(months) > 1 and i == len(months) - 1:
+            anchor = "end"
+        chart.x_labels.append((x_of(i), dateformat.format(months[i], "M Y"), anchor))
     for key, colour, dash in (("revenue", "#0b5394", ""), ("profit", "#146c43", "6 4")):
         series = Series(key=key, label=labels[key], colour=colour, dash=dash)
         segment: list[str] = []

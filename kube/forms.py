@@ -257,6 +257,8 @@ class KubeForm(DateInputsMixin, forms.Form):
         self.fields["district"].queryset = regions_within(regency_code, Level.DISTRICT)
         self.fields["village"].queryset = regions_within(regency_code, Level.VILLAGE)
         self.fields["pendamping_user"].queryset = _regency_users(regency_code)
+        # DateInputsMixin gave every date field a day picker; this one is a month.
+        self.fields["reporting_from"].widget = MonthInput()
 
     @classmethod
     def initial_for(cls, kube) -> dict:

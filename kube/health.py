@@ -204,6 +204,14 @@ class GrantReturn:
         return _percent(self.profit_since / self.total)
 
 
+def _mean(values) -> Decimal:
+    """The mean in whole Rupiah (0 for no values)."""
+    values = list(values)
+    if not values:
+        return Decimal(0)
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+
+
 def grant_return(
     grants: Sequence[tuple[date, Decimal]], reports: Sequence[Monthly]
 ) -> GrantReturn | None:
@@ -226,10 +234,8 @@ def grant_return(
     return GrantReturn(
         total=total,
         first_grant_month=first,
-        revenue_before=sum((r.revenue for r in before), Decimal(0)) / len(before)
-        if before
-        else Decimal(0),
-        revenue_now=sum((r.revenue for r in now), Decimal(0)) / len(now),
+        revenue_before=_mean(r.revenue for r in before),
+        revenue_now=_mean(r.revenue for r in now),
         baseline_assumed=not before,
         profit_since=sum((r.profit for r in since), Decimal(0)),
         months_reported_since=len(since),

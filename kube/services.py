@@ -187,6 +187,8 @@ def _audited_value(field: str, value):
 
 def _audit_changes(obj, fields: list[str], before: dict) -> dict:
     changes = field_changes(obj, fields, before)
+    if "year_formed" in changes:  # a year, not a quantity: no thousands separator in the trail
+        changes["year_formed"] = [None if y is None else str(y) for y in changes["year_formed"]]
     if "bank_account_number" in changes:
         old, new = changes["bank_account_number"]
         changes["bank_account_number"] = [

@@ -214,7 +214,10 @@ def kube_detail(request, pk):
             "blockers": scoring.blockers_text(kube.stage_breakdown),
             "stage_changes": kube.stage_changes.select_related("by")[:20],
             "status_changes": kube.status_changes.select_related("by"),
-            "history": AuditEvent.objects.for_object(kube).with_actor()[:50],
+            # Openings of the page are logged too, but shown here they would bury the changes.
+            "history": AuditEvent.objects.for_object(kube)
+            .with_actor()
+            .exclude(action=AuditEvent.Action.VIEW)[:50],
             "can_write": can_write,
             "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
             "status_form": StatusForm(current_status=kube.status) if can_write else None,
