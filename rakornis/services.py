@@ -523,11 +523,13 @@ def attendance_set_for_day(
     )
     to_add = present_ids - already
     to_remove = (already & listed_ids) - present_ids
+    # Someone may be marked at the door meanwhile: the unique (participant, day) decides.
     Attendance.objects.bulk_create(
         [
             Attendance(participant_id=pk, day=day, source=AttendanceSource.LIST, marked_by=actor)
             for pk in sorted(to_add)
-        ]
+        ],
+        ignore_conflicts=True,
     )
     Attendance.objects.filter(
         participant__meeting=meeting, day=day, participant_id__in=to_remove

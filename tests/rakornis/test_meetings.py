@@ -1,6 +1,6 @@
 """Meetings: recorded by the provincial office, read by every reader, with clear refusals."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -211,3 +211,74 @@ def test_the_host_must_be_a_regency(provincial_officer):
     district = Region.objects.filter(level="district").first()
     with pytest.raises(services.ValidationError):
         make_meeting(provincial_officer, host_regency=district)
+
+
+def test_a_closed_meeting_keeps_its_lists_but_its_follow_ups_go_on(
+    provincial_officer, samarinda_staff, recommendation, meeting
+):
+    participant = services.participant_save(
+        actor=provincial_officer, meeting=meeting, data=participant_data()
+    )
+    services.meeting_update(
+        actor=provincial_officer,
+        meeting=meeting,
+        expected_version=meeting.version,
+        data={"status": MeetingStatus.CLOSED},
+    )
+    meeting.refresh_from_db()
+    refusals = [
+        lambda: services.attendance_mark(
+            actor=provincial_officer, participant=participant, day=meeting.starts_on
+        ),
+        lambda: services.participant_save(
+            actor=provincial_officer, meeting=meeting, data=participant_data()
+        ),
+        lambda: make_recommendation(provincial_officer, meeting),
+    ]
+    for refused in refusals:
+        with pytest.raises(services.ValidationError, match="This meeting is closed"):
+            refused()
+    follow_up = recommendation.follow_ups.get(regency=samarinda_staff.regency)
+    services.follow_up_update(
+        actor=samarinda_staff,
+        follow_up=follow_up,
+        expected_version=1,
+        status="in_progress",
+        note="Tetap berjalan",
+        happened_on=today(),
+    )
+    assert Attendance.objects.count() == 0 and meeting.participants.count() == 1
+
+
+def add_agenda_and_recommendations(officer, meeting, how_many: int) -> None:
+    for number in range(how_many):
+        make_recommendation(officer, meeting, text=f"Rekomendasi {number}")
+        services.session_save(
+            actor=officer,
+            meeting=meeting,
+            data={
+                "day": meeting.starts_on,
+                "starts_at": time(8 + number),
+                "title": f"Sesi {number}",
+            },
+        )
+        services.participant_save(actor=officer, meeting=meeting, data=participant_data())
+
+
+def test_the_meeting_page_costs_the_same_however_many_recommendations_and_participants(
+    provincial_officer, login, meeting, django_assert_num_queries
+):
+    client = login(provincial_officer)
+    url = reverse("rakornis:detail", args=[meeting.pk])
+    add_agenda_and_recommendations(provincial_officer, meeting, 1)
+    # The meeting with its host; counts by regency and the regencies; counts by institution;
+    # present by day; the agenda and its materials (prefetch); the other documents; the
+    # sessions again, as choices of the upload form; the recommendations and their follow-ups
+    # with their regency (prefetch); the history.
+    expected = SESSION_AND_USER + 12 + SESSION_SAVE
+    with django_assert_num_queries(expected):
+        client.get(url)
+    add_agenda_and_recommendations(provincial_officer, meeting, 3)
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert len(response.context["recommendations"]) == 4
