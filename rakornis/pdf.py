@@ -149,7 +149,7 @@ def attendance_sheet(meeting, participants, day=None) -> bytes:
         widths = [10 * mm, 55 * mm, 45 * mm, 60 * mm, 35 * mm, 22 * mm, 14 * mm, 28 * mm]
     else:
         widths = [10 * mm, 60 * mm, 50 * mm, 65 * mm, 37 * mm, 22 * mm, 25 * mm]
-    story.append(_table(rows, widths, extra_styles=[("ROWBACKGROUNDS", (0, 1), (-1, -1), [None])]))
+    story.append(_table(rows, widths))
     story.append(Spacer(1, 4 * mm))
     story.append(_p(_("%(count)s participants.") % {"count": len(rows) - 1}, SMALL))
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)

@@ -113,11 +113,6 @@ class FollowUpQuerySet(models.QuerySet):
     def overdue(self, on: date):
         return self.open().filter(due_on__lt=on)
 
-    def due_within(self, on: date, days: int):
-        from datetime import timedelta
-
-        return self.open().filter(due_on__gte=on, due_on__lte=on + timedelta(days=days))
-
     def for_list(self):
         return self.select_related("recommendation__meeting", "regency")
 
