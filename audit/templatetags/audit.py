@@ -18,7 +18,7 @@ def _field(model, name: str):
 def _readable(field, value):
     if value is None or value == "":
         return "—"
-    if field is not None and field.choices:
+    if getattr(field, "choices", None):
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
         return "✓" if value else "✗"
@@ -37,6 +37,8 @@ def readable_changes(event) -> list[tuple[str, object, object]]:
         if not (isinstance(change, list) and len(change) == 2):
             continue
         field = _field(model, name)
-        label = capfirst(field.verbose_name) if field is not None else name
+        # Reverse relations have no verbose_name; their key is shown as it is.
+        verbose = getattr(field, "verbose_name", None)
+        label = capfirst(verbose) if verbose else name
         rows.append((label, _readable(field, change[0]), _readable(field, change[1])))
     return rows
