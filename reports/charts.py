@@ -79,7 +79,7 @@ def line_chart(
     height: int = 200,
 ) -> LineChart:
     """The remaining count month by month, its estimated stretch, and the target path."""
-    left, top, right_pad, bottom_pad = 44, 10, 10, 28
+    left, top, right_pad, bottom_pad = 44, 10, 24, 28
     plot_width = width - left - right_pad
     plot_height = height - top - bottom_pad
     y_max = nice_ceiling(max([*values, *path, 1]))
@@ -96,7 +96,9 @@ def line_chart(
     last_estimated = max((i for i, flag in enumerate(estimated) if flag), default=-1)
     estimated_points = points[: last_estimated + 2] if last_estimated >= 0 else []
     actual_points = points[last_estimated + 1 :] if last_estimated >= 0 else points
-    y_ticks = [Tick(y(y_max * share), _number(y_max * share)) for share in (0, 0.5, 1)]
+    # Whole numbers only: the middle line only when it falls on one.
+    marks = [0, y_max // 2, y_max] if y_max % 2 == 0 else [0, y_max]
+    y_ticks = [Tick(y(mark), _number(mark)) for mark in marks]
     x_ticks = [
         Tick(x(i), formats.date_format(month, "M y"))
         for i, month in enumerate(months)

@@ -7,15 +7,17 @@ of cases: the summary states, the stock and flow series over the trend window, t
 breakdown, and the targets (cached until a target changes).
 """
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from django.core.cache import cache
 from django.db.models import Q, Sum
 from django.utils import timezone
 
-from cases.models import CaseStatus, Programme
+from cases.models import CaseStatus, Category, Programme
 from cases.targets import OPEN_STATUSES
 from regions.models import Region
 from reports import sources
@@ -42,6 +44,7 @@ TREND_MONTHS = 24
 IN_HANDLING = (CaseStatus.IN_HANDLING, CaseStatus.REFERRED)
 TARGETS_CACHE_KEY = "reports:targets:v1"
 TARGETS_CACHE_SECONDS = 3600
+OVERVIEW_CACHE_SECONDS = 900
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +70,7 @@ class TargetInfo:
     def decreasing(self) -> bool:
         return self.indicator == Indicator.OPEN_CASES
 
-    @property
+    @cached_property
     def terms(self) -> TargetTerms:
         return TargetTerms(
             target_value=self.target_value,
@@ -162,9 +165,14 @@ def _programme_figures(programme: str, flow: dict, stock: dict | None, month: da
 
 
 def programme_series(
-    regencies: list[str], months: list[date]
+    regencies: list[str], months: list[date], counted: dict[str, set[str]] | None = None
 ) -> dict[tuple[str, str], list[MonthIndicators]]:
-    """(regency, programme) → the filled monthly series over `months` (two queries)."""
+    """(regency, programme) → the filled monthly series over `months` (two queries).
+
+    `counted` gives, by regency, the months (YYYY-MM) that have a snapshot: there, a programme
+    without rows counted zero. Elsewhere remaining is estimated from the events.
+    """
+    counted = counted or {}
     first, last = months[0], months[-1]
     stock_rows = (
         CaseStock.objects.filter(month__gte=first, month__lte=last, regency_id__in=regencies)
@@ -192,15 +200,20 @@ def programme_series(
         .order_by()
     )
     flows = {(r["regency_id"], r["programme"], r["month"]): r for r in flow_rows}
+    zero = {"remaining": 0, "in_handling": 0}
     series = {}
     for regency in regencies:
+        snapshots = counted.get(regency, set())
         for programme in Programme.values:
             series[(regency, programme)] = fill_series(
                 [
                     _programme_figures(
                         programme,
                         flows.get((regency, programme, month), {}),
-                        stock.get((regency, programme, month)),
+                        stock.get(
+                            (regency, programme, month),
+                            zero if f"{month:%Y-%m}" in snapshots else None,
+                        ),
                         month,
                     )
                     for month in months
@@ -215,17 +228,28 @@ def sum_series(many: list[list[MonthIndicators]]) -> list[MonthIndicators]:
         return []
     total = []
     for months in zip(*many, strict=True):
-        handling = [m.in_handling for m in months if m.in_handling is not None]
+        found = handling = resolved = relapsed = closed = remaining = 0
+        counted_handling = estimated = False
+        for m in months:
+            found += m.found
+            resolved += m.resolved
+            relapsed += m.relapsed
+            closed += m.closed
+            remaining += m.remaining
+            estimated = estimated or m.estimated
+            if m.in_handling is not None:
+                handling += m.in_handling
+                counted_handling = True
         total.append(
             MonthIndicators(
                 month=months[0].month,
-                found=sum(m.found for m in months),
-                in_handling=sum(handling) if handling else None,
-                resolved=sum(m.resolved for m in months),
-                relapsed=sum(m.relapsed for m in months),
-                closed=sum(m.closed for m in months),
-                remaining=sum(m.remaining for m in months),
-                estimated=any(m.estimated for m in months),
+                found=found,
+                in_handling=handling if counted_handling else None,
+                resolved=resolved,
+                relapsed=relapsed,
+                closed=closed,
+                remaining=remaining,
+                estimated=estimated,
             )
         )
     return total
@@ -348,8 +372,49 @@ def overview(regency: Region | None, month: date | None = None, *, extras: bool 
     data_as_of = min((s.refreshed_at for s in states), default=None)
     on = judged_on(month)
     targets = active_targets()
+    # The same summary, targets and day give the same figures: computed once per refresh.
+    version = hashlib.sha256(
+        repr(
+            (
+                codes,
+                month,
+                on,
+                [(s.regency_id, s.refreshed_at, s.snapshot_months) for s in states],
+                targets,
+            )
+        ).encode()
+    ).hexdigest()
+    result = _cache_get(f"reports:overview:{version}")
+    if result is None:
+        result = _compute(regency, regencies, codes, month, months, on, states, targets)
+        result.data_as_of = data_as_of
+        _cache_set(f"reports:overview:{version}", result)
+    if extras:
+        scope = regency.code if regency else None
+        result.kube = sources.kube_figures(scope, month.year, month.month)
+        result.follow_ups = sources.follow_ups(scope, on)
+        _kube_standings(result, scope, on)
+    return result
 
-    by_regency = programme_series(codes, months)
+
+def _cache_get(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - a cache outage costs queries, never the page
+        logger.warning("overview cache unavailable", exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value) -> None:
+    try:
+        cache.set(key, value, OVERVIEW_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("overview cache unavailable", exc_info=True)
+
+
+def _compute(regency, regencies, codes, month, months, on, states, targets) -> "Overview":
+    counted = {s.regency_id: set(s.snapshot_months) for s in states}
+    by_regency = programme_series(codes, months, counted)
     standings: dict[tuple[str | None, str], Standing] = {}
     for target in targets:
         if target.indicator != Indicator.OPEN_CASES:
@@ -365,26 +430,20 @@ def overview(regency: Region | None, month: date | None = None, *, extras: bool 
             )
 
     categories, districts, has_snapshot = _breakdown(regency, month)
-    result = Overview(
+    return Overview(
         regency=regency.code if regency else None,
         regency_name=regency.name if regency else "",
         month=month,
         on=on,
         months=months,
         regencies=regencies,
-        data_as_of=data_as_of,
+        data_as_of=None,
         has_snapshot=has_snapshot,
         targets=targets,
         standings=standings,
         categories=categories,
         districts=districts,
     )
-    if extras:
-        scope = regency.code if regency else None
-        result.kube = sources.kube_figures(scope, month.year, month.month)
-        result.follow_ups = sources.follow_ups(scope, on)
-        _kube_standings(result, scope, on)
-    return result
 
 
 def _standing(target, regency, codes, series, on) -> Standing:
@@ -422,10 +481,13 @@ def _kube_standings(result: Overview, scope: str | None, on: date) -> None:
 def _breakdown(regency: Region | None, month: date):
     """Cases of the month's snapshot by category; for a regency also by district (one query)."""
     rows = CaseStock.objects.filter(month=month)
-    group = ["category__code", "category__name", "category__sort_order"]
     if regency is not None:
         rows = rows.filter(regency_id=regency.code)
-        group += ["district_id", "district__name", "programme"]
+        group = ["category_id", "district_id", "district__name", "programme"]
+    else:
+        # The whole province: grouped on the category's id alone (a narrow key over every row
+        # of the month), its name looked up after.
+        group = ["category_id"]
     rows = list(
         rows.values(*group)
         .annotate(
@@ -435,6 +497,17 @@ def _breakdown(regency: Region | None, month: date):
         )
         .order_by()
     )
+    names = {
+        c["id"]: c
+        for c in Category.objects.filter(id__in={row["category_id"] for row in rows}).values(
+            "id", "code", "name", "sort_order"
+        )
+    }
+    for row in rows:
+        category = names[row["category_id"]]
+        row["category__code"] = category["code"]
+        row["category__name"] = category["name"]
+        row["category__sort_order"] = category["sort_order"]
     categories: dict[str, CategoryRow] = {}
     districts: dict[str | None, DistrictRow] = {}
     for row in sorted(rows, key=lambda r: (r["category__sort_order"], r["category__code"])):

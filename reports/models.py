@@ -176,7 +176,15 @@ class CaseStock(models.Model):
     cases = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["month", "regency"], name="reports_stock_month_regency")]
+        indexes = [
+            models.Index(fields=["month", "regency"], name="reports_stock_month_regency"),
+            # The target series of the dashboards read only the rows of a programme.
+            models.Index(
+                fields=["month", "regency"],
+                condition=~models.Q(programme=""),
+                name="reports_stock_programmes",
+            ),
+        ]
 
     def __str__(self):
         return (
@@ -206,7 +214,14 @@ class CaseFlow(models.Model):
     reshackled = models.PositiveIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["regency", "month"], name="reports_flow_regency_month")]
+        indexes = [
+            models.Index(fields=["regency", "month"], name="reports_flow_regency_month"),
+            models.Index(
+                fields=["month", "regency"],
+                condition=~models.Q(programme=""),
+                name="reports_flow_programmes",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.regency_id} {self.category_id}: +{self.found}"
@@ -224,6 +239,9 @@ class SummaryState(models.Model):
     mismatches = models.PositiveIntegerField(
         _("rows corrected at the last reconciliation"), default=0
     )
+    # The months (YYYY-MM) whose stock was counted for this regency: a month absent here has no
+    # snapshot (its remaining is estimated), a month present without rows counted zero cases.
+    snapshot_months = models.JSONField(default=list)
 
     class Meta:
         verbose_name = _("summary state")

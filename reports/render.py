@@ -117,7 +117,13 @@ def _target_rows(content: dict) -> list[list]:
                 _n(figures["relapsed"]),
                 remaining,
                 status_label(target["status"]),
-                _d(target["forecast"]) if target["forecast"] else _("not at this rate"),
+                (
+                    "–"
+                    if target["status"] == Status.ACHIEVED
+                    else _d(target["forecast"])
+                    if target["forecast"]
+                    else _("not at this rate")
+                ),
             ]
         )
     return rows

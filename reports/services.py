@@ -176,7 +176,7 @@ def report_rebuild(
 def _claim(run_id) -> ReportRun | None:
     with transaction.atomic():
         run = (
-            ReportRun.objects.select_for_update(skip_locked=True)
+            ReportRun.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=run_id, status__in=[ReportRun.Status.PENDING, ReportRun.Status.RETRYING])
             .select_related("regency")
             .first()
@@ -223,6 +223,10 @@ def _write_atomically(name: str, write) -> str:
     """Writes through `write(file)` to a temporary file, then moves it over `name`; sha256."""
     final = Path(default_storage.path(name))
     final.parent.mkdir(parents=True, exist_ok=True)
+    # A worker killed while writing leaves its temporary file: this run is the only writer of
+    # these names (it holds the claim), so any left over is an orphan.
+    for orphan in final.parent.glob(f".{final.name}.*.part"):
+        orphan.unlink(missing_ok=True)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, moved or removed
         dir=final.parent, prefix=f".{final.name}.", suffix=".part", delete=False
     )
@@ -244,7 +248,7 @@ def build_files(run: ReportRun, progress=None) -> dict:
     progress = progress or (lambda *args, **kwargs: None)
     period = parse_period(run.period)
     with translation.override(run.language or settings.LANGUAGE_CODE):
-        summary.refresh()  # only the regencies written to since the last refresh
+        summary.catch_up([run.regency_id] if run.regency_id else None)
         progress(20, force=True)
         content = report_content.build_content(run.regency, period)
         digest = report_content.content_hash(content)

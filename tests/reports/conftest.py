@@ -36,6 +36,18 @@ def reference_data(db):
 
 
 @pytest.fixture(autouse=True)
+def eager_celery():
+    """Tasks run at once, in the test's process, also in the PostgreSQL + Redis pass (the tests
+    with a real worker, in worker/, replace this fixture)."""
+    from pmks_portal.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
 def report_files(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
