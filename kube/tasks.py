@@ -1,13 +1,8 @@
 """Celery tasks of KUBE. Each calls a service and may safely run twice (acks are late).
 
 `recompute_stages` runs after an administrator changes the rules (queued on commit by
-kube.services.rules_save). It is also the job to schedule nightly, so that a group's stage
-follows partnerships that ended by date without anyone saving the group:
-
-    CELERY_BEAT_SCHEDULE["kube-recompute-stages"] = {
-        "task": "kube.tasks.recompute_stages",
-        "schedule": crontab(hour=2, minute=30),  # every night at 02:30 WITA
-    }
+kube.services.rules_save), and every night from CELERY_BEAT_SCHEDULE in settings, so that a
+group's stage follows partnerships that ended by date without anyone saving the group.
 """
 
 from celery import shared_task

@@ -198,6 +198,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.sweep_report_runs",
         "schedule": crontab(minute="*/5"),
     },
+    # crontab "30 2 * * *": every night at 02:30 WITA, score every KUBE again, so that a stage
+    # follows partnerships that ended by date without anyone saving the group.
+    "kube-recompute-stages": {
+        "task": "kube.tasks.recompute_stages",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Authentication
