@@ -28,6 +28,30 @@ def _plain(value):
     return str(value)
 
 
+def audit_event(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    changes: dict | None = None,
+    reason: str = "",
+    regency_id: str | None = None,
+) -> AuditEvent:
+    """The event audit_record() saves, unsaved: for writers that insert many in bulk.
+
+    `target` needs only `_meta` and `pk`; an anonymous actor is recorded as nobody.
+    """
+    return AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        regency_id=regency_id,
+        changes=changes or {},
+        reason=reason,
+    )
+
+
 def audit_record(
     *,
     actor,
@@ -38,15 +62,16 @@ def audit_record(
     regency_id: str | None = None,
 ) -> AuditEvent:
     """Append one event to the trail."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+    event = audit_event(
+        actor=actor,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        regency_id=regency_id,
-        changes=changes or {},
+        target=target,
+        changes=changes,
         reason=reason,
+        regency_id=regency_id,
     )
+    event.save(force_insert=True)
+    return event
 
 
 def audit_export(*, actor, label: str, params: dict, row_count: int, regency_id: str | None):

@@ -80,12 +80,15 @@ class PersonChecks:
     duplicates: DuplicateReport
 
 
-def _require_write(actor, regency_code: str) -> None:
+def require_write(actor, regency_code: str) -> None:
+    """PermissionDenied unless the actor may write records of this regency/city."""
     if not access.can_write_record(actor, regency_code):
         raise PermissionDenied
 
 
-def _check_place(regency_code: str, *places: Region | None) -> None:
+def check_place(regency_code: str, *places: Region | None) -> None:
+    """ValidationError when one of the places (regions; None is skipped) lies outside the
+    regency/city."""
     for place in places:
         if place is not None and place.regency_code != regency_code:
             raise ValidationError(
@@ -150,13 +153,13 @@ def _raise_duplicate(actor, existing: Person) -> None:
 @transaction.atomic
 def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False) -> Person:
     """Registers a person in the actor's regency, after the NIK, duplicate and place checks."""
-    _require_write(actor, regency.code)
+    require_write(actor, regency.code)
     data = _clean_person_data(data)
     checks = person_checks(data)
     if checks.duplicates.exact is not None:
         _raise_duplicate(actor, checks.duplicates.exact)
     _confirm_or_raise(actor, checks, confirmed)
-    _check_place(regency.code, data.get("village"))
+    check_place(regency.code, data.get("village"))
     person = Person(regency=regency, created_by=actor, **data)
     person.full_clean()
     try:
@@ -200,14 +203,14 @@ def person_update(
     *, actor, person: Person, expected_version: int, data: dict, confirmed: bool = False
 ) -> Person:
     """Saves changes unless someone else saved first (then EditConflict, nothing saved)."""
-    _require_write(actor, person.regency_id)
+    require_write(actor, person.regency_id)
     locked = _lock_version(Person, person.pk, expected_version)
     data = _clean_person_data(data)
     checks = person_checks(data, exclude_pk=locked.pk)
     if checks.duplicates.exact is not None:
         _raise_duplicate(actor, checks.duplicates.exact)
     _confirm_or_raise(actor, checks, confirmed)
-    _check_place(locked.regency_id, data.get("village"))
+    check_place(locked.regency_id, data.get("village"))
     before = snapshot(locked, PERSON_FIELDS)
     for field, value in data.items():
         setattr(locked, field, value)
@@ -267,7 +270,8 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
     return keep
 
 
-def _programme_for(category, is_pasung: bool) -> str:
+def programme_for(category, is_pasung: bool) -> str:
+    """The target programme a case counts towards: pasung, else its category's."""
     return Programme.PASUNG if is_pasung else category.programme
 
 
@@ -276,13 +280,13 @@ def case_create(
     *, actor, person: Person, regency: Region, data: dict, is_pasung: bool = False
 ) -> Case:
     """Opens a case of a person in the actor's regency; a pasung case gets its pasung record."""
-    _require_write(actor, regency.code)
-    _check_place(regency.code, data.get("district"), data.get("village"))
+    require_write(actor, regency.code)
+    check_place(regency.code, data.get("district"), data.get("village"))
     today = timezone.localdate()
     case = Case(
         person=person,
         regency=regency,
-        programme=_programme_for(data["category"], is_pasung),
+        programme=programme_for(data["category"], is_pasung),
         registered_on=data.get("registered_on") or today,
         status_changed_on=today,
         created_by=actor,
@@ -309,9 +313,9 @@ def case_create(
 
 @transaction.atomic
 def case_update(*, actor, case: Case, expected_version: int, data: dict) -> Case:
-    _require_write(actor, case.regency_id)
+    require_write(actor, case.regency_id)
     locked = _lock_version(Case, case.pk, expected_version)
-    _check_place(locked.regency_id, data.get("district"), data.get("village"))
+    check_place(locked.regency_id, data.get("district"), data.get("village"))
     before = snapshot(locked, CASE_FIELDS)
     for field in CASE_FIELDS:
         if field in data:
@@ -345,7 +349,7 @@ def case_transition(
     close_reason: str = "",
 ) -> Case:
     """Moves a case along the workflow (workflow.py decides), recording date, who and why."""
-    _require_write(actor, case.regency_id)
+    require_write(actor, case.regency_id)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     try:
         workflow.check_transition(
@@ -389,7 +393,7 @@ def case_transition(
 @transaction.atomic
 def case_detail_save(*, actor, case: Case, detail: models.Model, data: dict) -> models.Model:
     """Saves the programme-specific record of a case (pasung, street child, tuna susila)."""
-    _require_write(actor, case.regency_id)
+    require_write(actor, case.regency_id)
     fields = list(data)
     before = snapshot(detail, fields) if detail.pk else {}
     for field, value in data.items():
@@ -412,7 +416,7 @@ def case_detail_save(*, actor, case: Case, detail: models.Model, data: dict) -> 
 
 @transaction.atomic
 def intervention_add(*, actor, case: Case, data: dict) -> Intervention:
-    _require_write(actor, case.regency_id)
+    require_write(actor, case.regency_id)
     intervention = Intervention(case=case, created_by=actor, **data)
     if intervention.date and intervention.date > timezone.localdate():
         raise ValidationError({"date": _("An intervention cannot be dated in the future.")})
@@ -431,7 +435,7 @@ def intervention_add(*, actor, case: Case, data: dict) -> Intervention:
 @transaction.atomic
 def pasung_event_add(*, actor, case: Case, data: dict) -> PasungEvent:
     """A follow-up visit, or a re-shackling, which puts the person back among the restrained."""
-    _require_write(actor, case.regency_id)
+    require_write(actor, case.regency_id)
     detail = PasungDetail.objects.select_for_update().get(case=case)
     event = PasungEvent(detail=detail, **data)
     event.full_clean()

@@ -1,4 +1,4 @@
-"""The case import (cases/importing.py): reading, row checks, preview, commit, rejected rows."""
+"""The case import (cases/importing/): reading, row checks, preview, commit, rejected rows."""
 
 import csv
 import io
@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 
 from audit.models import AuditEvent
 from cases import importing
+from cases.importing import files, service, tally, writer
 from cases.models import Case, CaseTransition, ImportBatch, PasungDetail, Person
 from regions.models import Region
 from tests.cases.conftest import register
@@ -64,9 +65,9 @@ def csv_bytes(
     rows: list[list], header: list[str] = HEADER, delimiter: str = ",", encoding: str = "utf-8"
 ) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter)
-    writer.writerow(header)
-    writer.writerows(rows)
+    out = csv.writer(buffer, delimiter=delimiter)
+    out.writerow(header)
+    out.writerows(rows)
     return buffer.getvalue().encode(encoding)
 
 
@@ -220,7 +221,7 @@ def test_an_xlsx_named_csv_is_read_as_xlsx(samarinda_staff):
 
 
 def test_a_file_over_the_size_limit_is_refused(samarinda_staff, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_UPLOAD_BYTES", 100)
+    monkeypatch.setattr(files, "MAX_UPLOAD_BYTES", 100)
     with pytest.raises(importing.ImportFileError, match="at most"):
         upload(samarinda_staff, csv_bytes([row()] * 10))
     assert not ImportBatch.objects.exists()
@@ -230,14 +231,14 @@ def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(samarinda_staff, monkeyp
     data = xlsx_bytes([row()])
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(entry.file_size for entry in archive.infolist())
-    monkeypatch.setattr(importing, "MAX_XLSX_UNCOMPRESSED", unpacked - 1)
-    monkeypatch.setattr(importing.openpyxl, "load_workbook", pytest.fail)
+    monkeypatch.setattr(files, "MAX_XLSX_UNCOMPRESSED", unpacked - 1)
+    monkeypatch.setattr(files.openpyxl, "load_workbook", pytest.fail)
     with pytest.raises(importing.ImportFileError, match="unpacks to more than"):
         upload(samarinda_staff, data, name="bom.xlsx")
 
 
 def test_a_zip_with_too_many_entries_is_refused(samarinda_staff, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_XLSX_ENTRIES", 3)
+    monkeypatch.setattr(files, "MAX_XLSX_ENTRIES", 3)
     with pytest.raises(importing.ImportFileError, match="too many parts"):
         upload(samarinda_staff, xlsx_bytes([row()]), name="data.xlsx")
 
@@ -680,11 +681,11 @@ def test_the_commit_saves_exactly_the_valid_rows_with_history_and_audit(samarind
 
 
 def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_staff, monkeypatch):
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(tally, "CHUNK_ROWS", 2)
     rows = [row(nama=f"Orang {n}") for n in range(5)]
     batch = upload(samarinda_staff, csv_bytes(rows))
     assert batch.valid_rows == 5
-    insert = importing._Inserter.insert
+    insert = writer._Inserter.insert
     calls = {"cases": 0}
 
     def failing_insert(self, values, **kwargs):
@@ -694,7 +695,7 @@ def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_sta
                 raise RuntimeError("disk full")
         return insert(self, values, **kwargs)
 
-    monkeypatch.setattr(importing._Inserter, "insert", failing_insert)
+    monkeypatch.setattr(writer._Inserter, "insert", failing_insert)
     before = registry_counts()
     batch = commit(samarinda_staff, batch)
     assert calls["cases"] == 2
@@ -702,7 +703,7 @@ def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_sta
     assert batch.status == ImportBatch.Status.FAILED and batch.committed_rows == 0
     assert "Nothing was saved" in batch.failure and "RuntimeError" in batch.failure
     # It can be checked again and saved once the trouble is gone.
-    monkeypatch.setattr(importing._Inserter, "insert", insert)
+    monkeypatch.setattr(writer._Inserter, "insert", insert)
     importing.import_batch_recheck(actor=samarinda_staff, batch=batch, queue=False)
     batch = commit(samarinda_staff, importing.import_batch_check(batch.pk))
     assert batch.committed_rows == 5 and Case.objects.count() == 5
@@ -757,9 +758,9 @@ def test_a_colleague_can_commit_and_is_recorded_as_the_author(samarinda_staff, s
 def test_progress_is_written_while_checking_at_most_every_thousand_rows(
     samarinda_staff, monkeypatch
 ):
-    monkeypatch.setattr(importing, "CHUNK_ROWS", 500)
+    monkeypatch.setattr(tally, "CHUNK_ROWS", 500)
     seen = []
-    update = importing.ImportBatch.objects.filter
+    update = service.ImportBatch.objects.filter
 
     def spy(*args, **kwargs):
         queryset = update(*args, **kwargs)
@@ -773,7 +774,7 @@ def test_progress_is_written_while_checking_at_most_every_thousand_rows(
         queryset.update = recording_update
         return queryset
 
-    monkeypatch.setattr(importing.ImportBatch.objects, "filter", spy)
+    monkeypatch.setattr(service.ImportBatch.objects, "filter", spy)
     rows = [row(nama=f"Orang {n}") for n in range(3000)]
     batch = upload(samarinda_staff, csv_bytes(rows))
     assert batch.valid_rows == 3000 and batch.progress == 100

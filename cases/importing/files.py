@@ -1,0 +1,179 @@
+"""Reading an upload: typed by its content, held to size and zip-bomb limits, then its rows as
+(row number, cells) pairs from CSV text or the first XLSX sheet with a header row."""
+
+import csv
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+import openpyxl
+from django.utils.translation import gettext as _
+
+from cases.importing.errors import ImportFileError
+from cases.importing.header import HEADER_SEARCH_ROWS, header_columns
+from cases.importing.values import EXCEL_DIGITS
+
+# Limits on what is accepted at all.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XLSX_ENTRIES = 1000
+
+CSV, XLSX = "csv", "xlsx"
+LIST_SEPARATORS = [",", ";", "\t", "|"]
+
+
+def sniff_format(head: bytes) -> str:
+    """CSV or XLSX, from the first bytes of the file (never from its name)."""
+    if head.startswith(b"PK\x03\x04"):
+        return XLSX
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _("This is an old Excel file (.xls). Save it as .xlsx (Excel Workbook) or CSV.")
+        )
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return CSV  # UTF-16 text, as Excel's "Unicode Text" writes it
+    if not head.strip():
+        raise ImportFileError(_("The file is empty."))
+    if b"\x00" in head:
+        raise ImportFileError(_("This file is neither CSV text nor an Excel workbook (.xlsx)."))
+    return CSV
+
+
+def check_upload(upload) -> str:
+    """The file's format, after the size, type and XLSX archive checks (else ImportFileError)."""
+    size = upload.size if getattr(upload, "size", None) is not None else _size_of(upload)
+    if size > MAX_UPLOAD_BYTES:
+        raise ImportFileError(
+            _("The file is %(size)s MB; at most %(limit)s MB can be imported. Split it.")
+            % {"size": round(size / 1024 / 1024, 1), "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
+        )
+    upload.seek(0)
+    fmt = sniff_format(upload.read(64 * 1024))
+    upload.seek(0)
+    if fmt == XLSX:
+        _check_xlsx_archive(upload)
+        upload.seek(0)
+    return fmt
+
+
+def _size_of(handle) -> int:
+    handle.seek(0, os.SEEK_END)
+    size = handle.tell()
+    handle.seek(0)
+    return size
+
+
+def _check_xlsx_archive(handle) -> None:
+    """Refuses zip bombs and non-workbooks before openpyxl opens anything.
+
+    Python's zipfile never inflates an entry beyond its declared size (it stops there, and a
+    CRC mismatch is an error), so the declared sizes bound what parsing can allocate.
+    """
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_XLSX_ENTRIES:
+                raise ImportFileError(_("This workbook holds too many parts to be a spreadsheet."))
+            if sum(entry.file_size for entry in entries) > MAX_XLSX_UNCOMPRESSED:
+                raise ImportFileError(
+                    _("This workbook unpacks to more than %(limit)s MB; split it.")
+                    % {"limit": MAX_XLSX_UNCOMPRESSED // 1024 // 1024}
+                )
+            names = {entry.filename for entry in entries}
+    except zipfile.BadZipFile:
+        raise ImportFileError(_("This Excel file is damaged; save it again.")) from None
+    if "xl/workbook.xml" not in names:
+        raise ImportFileError(
+            _("This is a zip archive but not an Excel workbook: save the sheet as .xlsx or CSV.")
+        )
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel's "CSV" on Windows writes the ANSI code page.
+        return data.decode("cp1252", errors="replace")
+
+
+def _delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    return max(LIST_SEPARATORS, key=first_line.count)
+
+
+def read_csv(handle) -> tuple[Iterator[tuple[int, list]], int, str]:
+    """(row number, cells) pairs from row 1, an estimate of the number of rows, the delimiter."""
+    text = _decode(handle.read())
+    delimiter = _delimiter(text)
+    estimate = text.count("\n") + 1
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return enumerate(reader, start=1), estimate, delimiter
+
+
+def cell_value(value) -> str | int:
+    """A spreadsheet cell as text, except whole numbers, which stay exact ints.
+
+    Dates become ISO dates. A float from 1e15 up has lost digits (doubles and Excel keep 15
+    significant ones): it is written in scientific notation, which the NIK check names.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if abs(value) >= 10**EXCEL_DIGITS:
+            return format(value, ".15G")
+        if value.is_integer():
+            return int(value)
+        return repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def read_xlsx(handle) -> tuple[Iterator[tuple[int, list]], int, str]:
+    """Rows of the first sheet that has the header row (template sheets come after the data)."""
+    workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    for sheet in workbook.worksheets:
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            continue
+        estimate = sheet.max_row or 0
+        # Some programs write a wrong dimension; read every row the sheet really has.
+        sheet.reset_dimensions()
+        rows = (
+            (number, [cell_value(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        )
+        head = []
+        for number, cells in rows:
+            head.append((number, cells))
+            if header_columns(cells) or len(head) >= HEADER_SEARCH_ROWS:
+                break
+        if head and header_columns(head[-1][1]):
+            return _chain(head, rows), estimate, ""
+    workbook.close()
+    return iter(()), 0, ""
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+def read_table(handle, fmt: str) -> tuple[Iterator[tuple[int, list]], int, str]:
+    """The rows of a file of this format, as read_csv or read_xlsx gives them."""
+    return read_xlsx(handle) if fmt == XLSX else read_csv(handle)
