@@ -232,7 +232,9 @@ def person_update(
 
 @transaction.atomic
 def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Person:
-    """Moves every case of `duplicate` to `keep`; the duplicate stays, marked as merged."""
+    """Moves every record that points at `duplicate` (cases, KUBE memberships...) to `keep`;
+    the duplicate stays, marked as merged. Refused, with nothing changed, when the move would
+    break a rule such as one active KUBE per person."""
     if not access.can(actor, access.Capability.MERGE_PERSONS):
         raise PermissionDenied
     if keep.pk == duplicate.pk or duplicate.merged_into_id or keep.merged_into_id:
@@ -242,7 +244,16 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
     keep = Person.objects.select_for_update().get(pk=keep.pk)
     duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
     moved = list(duplicate.cases.values_list("pk", flat=True))
-    duplicate.cases.update(person=keep)
+    try:
+        with transaction.atomic():
+            _repoint_references(duplicate, keep)
+    except IntegrityError:
+        raise ValidationError(
+            _(
+                "These records cannot be merged as they are: both hold something a person may "
+                "hold only once (e.g. membership of an active KUBE). End one of them first."
+            )
+        ) from None
     taken_nik = duplicate.nik if (duplicate.nik and not keep.nik) else None
     duplicate.merged_into, duplicate.nik = keep, None
     duplicate.version += 1
@@ -268,6 +279,16 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
         regency_id=duplicate.regency_id,
     )
     return keep
+
+
+def _repoint_references(old: Person, new: Person) -> None:
+    # Every app's foreign keys to Person, found from the model, so cases needs no knowledge of
+    # the apps built on the registry; the merge link itself stays on the duplicate.
+    for relation in Person._meta.related_objects:
+        if not relation.one_to_many or relation.related_model is Person:
+            continue
+        field = relation.field.name
+        relation.related_model._base_manager.filter(**{field: old}).update(**{field: new})
 
 
 def programme_for(category, is_pasung: bool) -> str:

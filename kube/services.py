@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, field_changes, snapshot
 from cases import services as case_services
 from cases.models import Case, CaseStatus, Person
-from cases.services import EditConflict
+from cases.services import EditConflict, check_place, require_write
 from kube import scoring
 from kube.health import report_due_on
 from kube.models import (
@@ -118,11 +118,6 @@ class NeedsConfirmation(Exception):
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _require_write(actor, regency_code: str) -> None:
-    if not access.can_write_record(actor, regency_code):
-        raise PermissionDenied
-
-
 def _require(actor, capability: Capability) -> None:
     if not access.can(actor, capability):
         raise PermissionDenied
@@ -135,14 +130,6 @@ def _today() -> date:
 def _not_in_future(day: date | None, field: str, label: str) -> None:
     if day is not None and day > _today():
         raise ValidationError({field: _("%(label)s cannot be in the future.") % {"label": label}})
-
-
-def _check_place(regency_code: str, *places: Region | None) -> None:
-    for place in places:
-        if place is not None and place.regency_code != regency_code:
-            raise ValidationError(
-                _("%(place)s is not in this regency/city.") % {"place": place.name}
-            )
 
 
 def _check_amounts(data: dict, fields: Iterable[str], model: type[models.Model]) -> None:
@@ -213,7 +200,7 @@ def _clean_kube_data(regency_code: str, data: dict, *, instance: Kube | None = N
     errors = {}
     if data["bank_account_number"] and not re.fullmatch(r"\d{5,20}", data["bank_account_number"]):
         errors["bank_account_number"] = _("An account number has 5 to 20 digits.")
-    _check_place(regency_code, data.get("district"), data.get("village"))
+    check_place(regency_code, data.get("district"), data.get("village"))
     district, village = data.get("district"), data.get("village")
     if village is not None and district is None:
         data["district"] = village.parent
@@ -254,7 +241,7 @@ def _initial_breakdown(rules: KubeRules) -> dict:
 @transaction.atomic
 def kube_create(*, actor, regency: Region, data: dict) -> Kube:
     """Registers a group in the actor's regency; members are added afterwards, one by one."""
-    _require_write(actor, regency.code)
+    require_write(actor, regency.code)
     data = _clean_kube_data(regency.code, data)
     today = _today()
     if not data.get("registration_number"):
@@ -303,7 +290,7 @@ def kube_create(*, actor, regency: Region, data: dict) -> Kube:
 @transaction.atomic
 def kube_update(*, actor, kube: Kube, expected_version: int, data: dict) -> Kube:
     """Saves changes to a group's particulars unless someone else saved first (EditConflict)."""
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     locked = _lock_version(Kube, kube.pk, expected_version)
     data = _clean_kube_data(locked.regency_id, data, instance=locked)
     if not data.get("registration_number"):
@@ -345,7 +332,7 @@ def kube_set_status(
 ) -> Kube:
     """Active, inactive or graduated from a date. Members of a group that is no longer active
     are free to join another KUBE; reports are expected only while the group is active."""
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     locked = _lock_kube(kube)
     effective_on = effective_on or _today()
     reason = reason.strip()
@@ -558,7 +545,7 @@ def member_add(
     Errors (nothing saved): the group is not active or full, a second chair, the person in
     another active KUBE. Warnings to confirm: age, not registered as fakir miskin, same KK.
     """
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     locked = _lock_kube(kube)
     rules = KubeRules.current()
     joined_on = joined_on or _today()
@@ -615,7 +602,7 @@ def member_add_new_person(
 ) -> KubeMember:
     """Registers the person in the registry (cases.services.person_create: NIK and duplicate
     checks) and adds them. A person whose NIK is registered already is chosen, not created."""
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     rules = KubeRules.current()
     joined_on = joined_on or _today()
     _check_can_join(actor, kube, role, joined_on, rules)
@@ -652,7 +639,7 @@ def member_change_role(
     """A new role. Making someone chair while there is one needs `hand_over`: the old chair
     becomes an ordinary member in the same step, so the group always has exactly one chair."""
     kube = member.kube
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     _lock_kube(kube)
     member = KubeMember.objects.select_related("person").get(pk=member.pk)
     if member.left_on is not None:
@@ -700,7 +687,7 @@ def member_leave(
 ) -> KubeMember:
     """Records that a member left; the chair can leave only once someone else is chair."""
     kube = member.kube
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     _lock_kube(kube)
     member = KubeMember.objects.select_related("person").get(pk=member.pk)
     left_on = left_on or _today()
@@ -753,7 +740,7 @@ def formation_problems(*, member_count: int, has_chair: bool, rules: KubeRules) 
 @transaction.atomic
 def grant_add(*, actor, kube: Kube, data: dict) -> KubeGrant:
     """Records a grant to a formed group, with its first stage when it was paid already."""
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     locked = _lock_kube(kube)
     rules = KubeRules.current()
     _check_amounts(data, ["amount"], KubeGrant)
@@ -799,7 +786,7 @@ def grant_add(*, actor, kube: Kube, data: dict) -> KubeGrant:
 @transaction.atomic
 def disbursement_add(*, actor, grant: KubeGrant, data: dict) -> GrantDisbursement:
     """Records a stage (tahap) of the grant's payment; the stages never exceed the grant."""
-    _require_write(actor, grant.kube.regency_id)
+    require_write(actor, grant.kube.regency_id)
     grant = KubeGrant.objects.select_for_update().select_related("kube").get(pk=grant.pk)
     amount, paid_on = data.get("amount"), data.get("disbursed_on")
     _check_amounts(data, ["amount"], GrantDisbursement)
@@ -853,7 +840,7 @@ def _check_report_values(data: dict) -> None:
 def report_add(*, actor, kube: Kube, data: dict) -> KubeReport:
     """Records a group's monthly report: one per month, never for a future month, no negative
     amounts. Profit is revenue minus costs. Late when received after the due day."""
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     locked = _lock_kube(kube)
     rules = KubeRules.current()
     month = data.get("month")
@@ -911,7 +898,7 @@ def report_correct(
 ) -> KubeReport:
     """Corrects a monthly report. The values before are kept (KubeReportRevision and the audit
     trail, old → new), with who corrected and why; a reason is required."""
-    _require_write(actor, report.kube.regency_id)
+    require_write(actor, report.kube.regency_id)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the report is corrected.")})
@@ -1016,7 +1003,7 @@ def stage_refresh(*, kube: Kube, actor=None, rules: KubeRules | None = None) -> 
 def stage_override_set(*, actor, kube: Kube, stage: str, reason: str) -> Kube:
     """Sets the stage by hand (or, with stage "", returns to the computed one). A reason is
     required either way; both are kept in the stage history and the audit trail."""
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     locked = _lock_kube(kube)
     reason = (reason or "").strip()
     if stage and stage not in Stage.values:
@@ -1130,7 +1117,7 @@ def recompute_all_stages(*, rules: KubeRules | None = None, today: date | None =
 def partner_link(*, actor, kube: Kube, data: dict) -> KubePartnership:
     """Links a partner to the group with what it gives. A partner typed in by name is taken
     from the directory when it is there (same name, any case), else added to it."""
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     locked = _lock_kube(kube)
     partner = data.get("partner")
     if partner is None:
@@ -1181,7 +1168,7 @@ def partnership_end(
     *, actor, partnership: KubePartnership, ended_on: date | None = None
 ) -> KubePartnership:
     kube = partnership.kube
-    _require_write(actor, kube.regency_id)
+    require_write(actor, kube.regency_id)
     _lock_kube(kube)
     link = KubePartnership.objects.select_related("partner").get(pk=partnership.pk)
     ended_on = ended_on or _today()

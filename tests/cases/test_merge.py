@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -51,3 +53,48 @@ def test_merged_records_leave_the_duplicate_search(samarinda_staff, admin):
     services.person_merge(actor=admin, keep=a.person, duplicate=b.person, reason="same")
     report = find_duplicates(nik=None, name="Ani Rahma", birth_date=a.person.birth_date)
     assert [p.pk for p in report.near] == [a.person.pk]
+
+
+def test_a_merge_moves_kube_memberships_and_refuses_two_active_ones(samarinda_staff, admin):
+    from django.core.exceptions import ValidationError
+
+    from cases import services
+    from kube.models import KubeMember
+
+    a = register(samarinda_staff, name="Ani Rahma", category="FM", birth_date=date(1985, 1, 1))
+    b = register(samarinda_staff, name="Ani Rahmah", category="FM", birth_date=date(1985, 1, 1))
+    membership = make_membership(b.person)
+    services.person_merge(actor=admin, keep=a.person, duplicate=b.person, reason="same")
+    membership.refresh_from_db()
+    assert membership.person_id == a.person.pk
+
+    c = register(samarinda_staff, name="Citra", category="FM", birth_date=date(1990, 2, 2))
+    d = register(samarinda_staff, name="Citra W", category="FM", birth_date=date(1990, 2, 2))
+    make_membership(c.person, group="KUBE Dua")
+    make_membership(d.person, group="KUBE Tiga")
+    with pytest.raises(ValidationError):
+        services.person_merge(actor=admin, keep=c.person, duplicate=d.person, reason="same")
+    assert KubeMember.objects.filter(person=d.person).count() == 1
+    d.person.refresh_from_db()
+    assert d.person.merged_into is None
+
+
+def make_membership(person, group: str = "KUBE Satu"):
+    from django.utils import timezone
+
+    from kube.models import BusinessType, Kube, KubeMember
+
+    today = timezone.localdate()
+    business_type, _ = BusinessType.objects.get_or_create(
+        code="lainnya", defaults={"name": "Lainnya"}
+    )
+    kube = Kube.objects.create(
+        name=group,
+        registration_number=f"KUBE/{group}",
+        year_formed=today.year,
+        regency_id=person.regency_id,
+        business_type=business_type,
+        status_since=today,
+        reporting_from=today.replace(day=1),
+    )
+    return KubeMember.objects.create(kube=kube, person=person, role="anggota", joined_on=today)
