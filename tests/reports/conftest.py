@@ -20,7 +20,10 @@ from tests.cases.conftest import register  # noqa: F401 - re-exported for the te
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(settings):
+    """Assertions read English, the source language: in the code and in the pages (a browser
+    asking for Indonesian still gets Indonesian)."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

@@ -249,3 +249,17 @@ def test_direct_and_summary_counts_agree_for_every_programme(street_children, sa
     summary.refresh()
     for programme in Programme.values:
         assert summary_open(SAMARINDA, programme) == direct_open(SAMARINDA, programme)
+
+
+def test_a_report_catches_up_only_the_regencies_written_to_since_their_last_count(
+    street_children, samarinda_staff
+):
+    summary.refresh()
+    assert summary.catch_up([SAMARINDA]) == []
+    register(samarinda_staff, name="Agus Pratama")
+
+    assert summary.catch_up([BALIKPAPAN]) == []
+    assert summary.catch_up([SAMARINDA]) == [SAMARINDA]
+    assert summary_open(SAMARINDA, Programme.STREET_CHILDREN) == 3
+    assert summary.catch_up(None) == []
+    assert_summary_matches_registry()
