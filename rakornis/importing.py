@@ -29,6 +29,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pmks_portal.textfiles import decode_spreadsheet_text
 from rakornis.models import InstitutionType, Meeting, Participant, ParticipantRole
 from regions.models import Region
 
@@ -202,17 +203,8 @@ def _read_all(upload) -> bytes:
     return data
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _csv_rows(data: bytes) -> list[list]:
-    text = _decode(data)
+    text = decode_spreadsheet_text(data)
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))

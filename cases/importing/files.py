@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cases.importing.errors import ImportFileError
 from cases.importing.header import HEADER_SEARCH_ROWS, header_columns
 from cases.importing.values import EXCEL_DIGITS
+from pmks_portal.textfiles import decode_spreadsheet_text
 
 # Limits on what is accepted at all.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -90,16 +91,6 @@ def _check_xlsx_archive(handle) -> None:
         )
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel's "CSV" on Windows writes the ANSI code page.
-        return data.decode("cp1252", errors="replace")
-
-
 def _delimiter(text: str) -> str:
     first_line = text.split("\n", 1)[0]
     return max(LIST_SEPARATORS, key=first_line.count)
@@ -107,7 +98,7 @@ def _delimiter(text: str) -> str:
 
 def read_csv(handle) -> tuple[Iterator[tuple[int, list]], int, str]:
     """(row number, cells) pairs from row 1, an estimate of the number of rows, the delimiter."""
-    text = _decode(handle.read())
+    text = decode_spreadsheet_text(handle.read())
     delimiter = _delimiter(text)
     estimate = text.count("\n") + 1
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
