@@ -45,13 +45,14 @@ manage_reference = access.requires(Capability.MANAGE_REFERENCE)
 @read_records
 def dashboard(request):
     """The menu's "Dashboard": the province's for the provincial office, one's own regency's
-    for regency staff; others who read the whole province choose a regency."""
+    for regency staff (shown here, at one address for everyone); others who read the whole
+    province choose a regency."""
     user = request.user
     if access.can(user, Capability.VIEW_PROVINCE_DASHBOARD):
-        return redirect("reports:province")
+        return _province(request)
     own = access.regency_limit(user)
     if own:
-        return redirect("reports:regency", code=own)
+        return _regency(request, own)
     regencies = (
         Region.objects.visible_to(user)
         .regencies()
@@ -109,6 +110,10 @@ def _common(request, overview) -> dict:
 @province_dashboard
 def province(request):
     """League table of the regencies against the targets, trends, categories, KUBE, Rakornis."""
+    return _province(request)
+
+
+def _province(request):
     overview = figures.overview(None, MonthForm(request.GET).chosen())
     return render(request, "reports/dashboard_province.html", _common(request, overview))
 
@@ -116,6 +121,10 @@ def province(request):
 @read_records
 def regency(request, code):
     """One regency: its targets, trends, districts (drill-down) and categories."""
+    return _regency(request, code)
+
+
+def _regency(request, code):
     region = access.get_object_for_user(Region.objects.regencies(), request.user, code=code)
     overview = figures.overview(region, MonthForm(request.GET).chosen())
     context = _common(request, overview)

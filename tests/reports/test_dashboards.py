@@ -44,13 +44,16 @@ def test_the_menu_dashboard_opens_the_province_for_the_provincial_office(
 ):
     client = login(provincial_officer)
     response = client.get(reverse("reports:dashboard"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("reports:province")
+    assert response.status_code == 200
+    assert response.context["overview"].regency is None
+    assert len(response.context["overview"].league) == 10
 
 
 def test_the_menu_dashboard_opens_the_own_regency_for_regency_staff(login, samarinda_viewer):
     response = login(samarinda_viewer).get(reverse("reports:dashboard"))
-    assert response["Location"] == reverse("reports:regency", args=[SAMARINDA])
+    assert response.status_code == 200
+    assert response.context["overview"].regency == SAMARINDA
+    assert response.context["region"].code == SAMARINDA
 
 
 def test_administrators_choose_a_regency(login, admin):

@@ -46,7 +46,7 @@ def test_an_officer_drills_down_and_downloads_the_monthly_report(browser_page, r
     page.log_in("provinsi")
     menu = page.page.get_by_test_id("main-menu")
     follow(page, menu.locator("a[data-menu='reports:dashboard']"))
-    assert path_of(page) == reverse("reports:province")
+    assert path_of(page) == reverse("reports:dashboard")
 
     league = page.page.get_by_test_id("league-table")
     samarinda_row = league.locator(f"tr[data-regency='{SAMARINDA}']")
