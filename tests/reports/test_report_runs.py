@@ -438,3 +438,25 @@ def test_build_report_command_refuses_bad_input(registry):
         call_command("build_report", "--regency", "64.99", "--period", "2026-10")
     with pytest.raises(CommandError, match="month"):
         call_command("build_report", "--regency", SAMARINDA, "--period", "2026-1")
+
+
+def test_a_broker_that_does_not_answer_leaves_the_run_waiting_for_the_sweeper(
+    login, samarinda_staff, registry, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refused(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to redis: Connection refused.")
+
+    monkeypatch.setattr(tasks.build_report, "apply_async", refused)
+    client = login(samarinda_staff)
+    run = ask(client, capture=django_capture_on_commit_callbacks)  # the page still answers
+
+    assert run.status == ReportRun.Status.PENDING and run.enqueued_at is not None
+    monkeypatch.undo()
+    ReportRun.objects.filter(pk=run.pk).update(
+        requested_at=timezone.now() - timedelta(minutes=15),
+        enqueued_at=timezone.now() - timedelta(minutes=15),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.sweep()["republished"] == 1
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.DONE
