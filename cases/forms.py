@@ -1,9 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from cases import workflow
+from cases.attachments import CASE_FILES
 from cases.models import (
     Case,
     CaseStatus,
@@ -336,7 +336,7 @@ class AttachmentForm(forms.Form):
 
     file = forms.FileField(
         label=_("Photo or document"),
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+        widget=forms.FileInput(attrs={"accept": CASE_FILES.accept_attribute}),
     )
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
 
@@ -345,4 +345,4 @@ class AttachmentForm(forms.Form):
         self.fields["file"].help_text = _(
             "JPEG, PNG, WebP or PDF, up to %(limit)s. Location and camera data are removed from "
             "photos."
-        ) % {"limit": filesizeformat(settings.PMKS_ATTACHMENT_MAX_BYTES)}
+        ) % {"limit": filesizeformat(CASE_FILES.size_limit())}

@@ -10,6 +10,7 @@ from cases.querysets import (
     PersonQuerySet,
 )
 from pmks_portal import access
+from pmks_portal.private_files.models import PrivateFile
 
 
 class Programme(models.TextChoices):
@@ -296,19 +297,11 @@ class Intervention(models.Model):
         return f"{self.get_type_display()} {self.date}"
 
 
-class Attachment(models.Model):
+class Attachment(PrivateFile):
     """A photo or document of a case, kept outside any public path (see attachments.py)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="cases/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    description = models.CharField(_("description"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = AttachmentQuerySet.as_manager()
 
@@ -317,17 +310,10 @@ class Attachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
 
-    def __str__(self):
-        return self.original_name
-
     @property
     def regency_id(self) -> str:
         """The regency that owns the attachment: its case's (not a column of its own)."""
         return self.case.regency_id
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
     def writable_by(self, user) -> bool:
         return access.can_write_record(user, self.case.regency_id)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -29,6 +29,7 @@ from cases.models import Attachment, Case, Person, Programme
 from pmks_portal import access
 from pmks_portal.access import Capability
 from pmks_portal.pagination import keyset_page
+from pmks_portal.private_files.serving import download_response
 
 read_records = access.requires(Capability.READ_RECORDS)
 write_records = access.requires(Capability.WRITE_RECORDS)
@@ -427,14 +428,7 @@ def attachment_download(request, pk):
     except FileNotFoundError:
         raise Http404 from None
     # Photos were re-encoded on upload and may be shown in the browser; PDFs are only downloaded.
-    response = FileResponse(
-        handle,
-        as_attachment=not attachment.is_image,
-        filename=attachments.download_name(attachment),
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(handle, attachment, inline_images=True)
 
 
 @write_records

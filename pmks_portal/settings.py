@@ -296,7 +296,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("PMKS_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# The largest photo or document that can be attached to a case (cases/attachments.py).
+# The largest file an upload accepts unless it sets its own limit (pmks_portal/private_files;
+# meeting documents, rakornis/files.py, may be larger).
 PMKS_ATTACHMENT_MAX_BYTES = env_int("PMKS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 
 # E-mail (Django 6.1 mailers): console in demo, SMTP when EMAIL_HOST is set.

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Programme
 from pmks_portal import access
+from pmks_portal.private_files.models import PrivateFile
 from rakornis.querysets import (
     DocumentQuerySet,
     EvidenceQuerySet,
@@ -156,7 +157,7 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other document")
 
 
-class MeetingDocument(models.Model):
+class MeetingDocument(PrivateFile):
     """A file of a meeting: a session's material, the minutes, a decree, a photo.
 
     Stored under MEDIA_ROOT with a random name and served only through a scoped view.
@@ -173,14 +174,6 @@ class MeetingDocument(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
     file = models.FileField(upload_to="rakornis/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    description = models.CharField(_("description"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -188,9 +181,6 @@ class MeetingDocument(models.Model):
         verbose_name = _("meeting document")
         verbose_name_plural = _("meeting documents")
         ordering = ["kind", "-uploaded_at", "-id"]
-
-    def __str__(self):
-        return self.original_name
 
     def writable_by(self, user) -> bool:
         return access.can(user, access.Capability.MANAGE_MEETINGS)
@@ -544,7 +534,7 @@ class FollowUpUpdate(models.Model):
         return f"{self.get_status_display()} {self.happened_on}"
 
 
-class Evidence(models.Model):
+class Evidence(PrivateFile):
     """A file that shows what was done (a report, a photo, a decree), kept privately."""
 
     follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="evidence")
@@ -556,13 +546,8 @@ class Evidence(models.Model):
         related_name="evidence",
     )
     file = models.FileField(upload_to="rakornis/evidence/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # What the evidence shows is told by the update it comes with.
+    description = None
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -570,9 +555,6 @@ class Evidence(models.Model):
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["-uploaded_at", "-id"]
-
-    def __str__(self):
-        return self.original_name
 
     @property
     def regency_id(self) -> str | None:

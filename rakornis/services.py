@@ -7,12 +7,12 @@ trail. Bad input is a ValidationError with a message for the user, and nothing i
 
 import logging
 from collections import defaultdict
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
@@ -27,6 +27,8 @@ from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.services import audit_record, field_changes, snapshot
 from pmks_portal import access
+from pmks_portal.private_files import storage
+from pmks_portal.private_files.content import checked_upload
 from rakornis import files
 from rakornis.models import (
     AgendaSession,
@@ -284,10 +286,6 @@ def session_delete(*, actor, session: AgendaSession) -> None:
     session.delete()
 
 
-def _store(instance, kind, content: bytes) -> None:
-    instance.file.save(files.stored_name(kind), ContentFile(content), save=False)
-
-
 @transaction.atomic
 def document_add(
     *,
@@ -304,20 +302,17 @@ def document_add(
         raise ValidationError(_("That session belongs to another meeting."))
     if kind == DocumentKind.MATERIAL and session is None:
         raise ValidationError({"session": _("Choose the session this material belongs to.")})
-    file_kind, content = files.checked_content(uploaded_file)
+    checked = checked_upload(uploaded_file, files.MEETING_FILES)
     document = MeetingDocument(
         meeting=meeting,
         session=session,
         kind=kind,
-        original_name=files.safe_name(uploaded_file.name),
-        content_type=file_kind.content_type,
-        size=len(content),
         description=description.strip(),
         uploaded_by=actor,
+        **checked.fields(),
     )
     document.full_clean(exclude=["file"])
-    _store(document, file_kind, content)
-    try:
+    with storage.stored(document, checked):
         document.save()
         _audit(
             actor,
@@ -325,9 +320,6 @@ def document_add(
             meeting,
             {"document": [None, f"{document.get_kind_display()}: {document.original_name}"]},
         )
-    except BaseException:
-        document.file.delete(save=False)
-        raise
     return document
 
 
@@ -341,9 +333,7 @@ def document_delete(*, actor, document: MeetingDocument) -> None:
         document.meeting,
         {"document": [f"{document.get_kind_display()}: {document.original_name}", None]},
     )
-    storage, name = document.file.storage, document.file.name
-    document.delete()
-    transaction.on_commit(lambda: storage.delete(name))
+    storage.delete_with_file(document)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -702,7 +692,7 @@ def follow_up_update(
         errors["status"] = _("Choose a status.")
     if errors:
         raise ValidationError(errors)
-    checked = [files.checked_content(upload) for upload in uploaded_files]
+    checked = [checked_upload(upload, files.MEETING_FILES) for upload in uploaded_files]
     previous = locked.status
     update = FollowUpUpdate.objects.create(
         follow_up=locked,
@@ -725,23 +715,15 @@ def follow_up_update(
     locked.version += 1
     locked.save()
     stored = []
-    try:
-        for upload, (file_kind, content) in zip(uploaded_files, checked, strict=True):
+    # One failure removes every file written so far: their rows are not saved either.
+    with ExitStack() as written:
+        for checked_file in checked:
             evidence = Evidence(
-                follow_up=locked,
-                update=update,
-                original_name=files.safe_name(upload.name),
-                content_type=file_kind.content_type,
-                size=len(content),
-                uploaded_by=actor,
+                follow_up=locked, update=update, uploaded_by=actor, **checked_file.fields()
             )
-            _store(evidence, file_kind, content)
-            stored.append(evidence)
+            written.enter_context(storage.stored(evidence, checked_file))
             evidence.save()
-    except BaseException:
-        for evidence in stored:
-            evidence.file.delete(save=False)
-        raise
+            stored.append(evidence)
     _audit(
         actor,
         AuditEvent.Action.UPDATE,
@@ -759,19 +741,16 @@ def follow_up_update(
 
 def evidence_open(*, actor, evidence: Evidence):
     """The stored evidence file, opened for reading, after logging who opened it."""
-    handle = evidence.file.storage.open(evidence.file.name, "rb")
-    try:
-        _audit(
+    return storage.open_stored(
+        evidence,
+        audit=lambda: _audit(
             actor,
             AuditEvent.Action.VIEW,
             evidence.follow_up,
             {"evidence_file": evidence.pk},
             regency_id=evidence.follow_up.regency_id,
-        )
-    except BaseException:
-        handle.close()
-        raise
-    return handle
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------

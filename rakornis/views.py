@@ -10,7 +10,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,9 @@ from audit.models import AuditEvent
 from pmks_portal import access
 from pmks_portal.access import Capability
 from pmks_portal.pagination import keyset_page
-from rakornis import files, importing, outcomes, pdf, services, stats
+from pmks_portal.private_files import storage
+from pmks_portal.private_files.serving import download_response
+from rakornis import importing, outcomes, pdf, services, stats
 from rakornis.forms import (
     AttendanceDayForm,
     DocumentForm,
@@ -277,26 +279,15 @@ def document_upload(request, pk):
     return redirect(f"{reverse('rakornis:detail', args=[meeting.pk])}#documents")
 
 
-def _download(handle, original_name: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=files.download_name(original_name, content_type),
-        content_type=content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 @read_records
 @require_GET
 def document_download(request, pk):
     document = access.get_object_for_user(MeetingDocument.objects.all(), request.user, pk=pk)
     try:
-        handle = document.file.storage.open(document.file.name, "rb")
+        handle = storage.open_stored(document)
     except FileNotFoundError:
         raise Http404 from None
-    return _download(handle, document.original_name, document.content_type)
+    return download_response(handle, document)
 
 
 @manage_meetings
@@ -824,4 +815,4 @@ def evidence_download(request, pk):
         handle = services.evidence_open(actor=request.user, evidence=evidence)
     except FileNotFoundError:
         raise Http404 from None
-    return _download(handle, evidence.original_name, evidence.content_type)
+    return download_response(handle, evidence)

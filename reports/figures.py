@@ -397,6 +397,16 @@ def overview(regency: Region | None, month: date | None = None, *, extras: bool 
     return result
 
 
+def warm() -> int:
+    """Computes this month's figures of the province and of every regency into the cache, so
+    that the first view after a refresh is as fast as the next ones (run after each refresh).
+    Returns how many overviews were computed."""
+    regencies = list(Region.objects.filter(code__in=province_regencies()).order_by("code"))
+    for scope in [None, *regencies]:
+        overview(scope, extras=False)
+    return len(regencies) + 1
+
+
 def _cache_get(key: str):
     try:
         return cache.get(key)

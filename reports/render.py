@@ -5,6 +5,7 @@ always agree; the PDF carries the first characters of the content hash as a veri
 The PDF is built with reportlab's invariant mode: the same content gives the same bytes.
 """
 
+import re
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
@@ -412,7 +413,8 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
 
     def sheet(name: str, header: list, rows: list[list], first=False):
         ws = workbook.active if first else workbook.create_sheet()
-        ws.title = name[:31]
+        # Excel refuses []:*?/\ in sheet names (and "Kabupaten/kota" has one).
+        ws.title = re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
         ws.append(header)
         for cell in ws[1]:
             cell.font = bold

@@ -7,7 +7,7 @@ recount.
 
 from celery import shared_task
 
-from reports import services, summary
+from reports import figures, services, summary
 
 RETRY_BACKOFF_SECONDS = 10
 
@@ -25,14 +25,17 @@ def build_report(self, run_id: str) -> None:
 
 @shared_task(ignore_result=True)
 def refresh_summary() -> None:
-    """Brings the summary up to date for the regencies written to since the last refresh."""
+    """Brings the summary up to date for the regencies written to since the last refresh, then
+    computes the dashboards' figures of this month ahead of the first view."""
     summary.refresh()
+    figures.warm()
 
 
 @shared_task(ignore_result=True)
 def reconcile_summary() -> None:
     """Recounts the whole summary and records how many rows it had to correct."""
     summary.reconcile()
+    figures.warm()
 
 
 @shared_task(ignore_result=True)

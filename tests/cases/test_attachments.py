@@ -5,10 +5,12 @@ carries what must be removed or refused, so that it fails if the portal lets it 
 """
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
@@ -16,6 +18,10 @@ from PIL import Image, PngImagePlugin
 from audit.models import AuditEvent
 from cases import attachments
 from cases.models import Attachment
+from pmks_portal.private_files.content import check_pdf
+from pmks_portal.private_files.images import strip_image
+from pmks_portal.private_files.kinds import JPEG
+from pmks_portal.private_files.names import safe_name
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +180,7 @@ def test_a_naive_re_save_would_keep_the_comment_so_the_check_above_means_somethi
     out = io.BytesIO()
     reopened.save(out, "JPEG")
     assert SECRET.encode() in out.getvalue()
-    assert SECRET.encode() not in attachments.strip_image(photo_with_gps(), attachments.JPEG)
+    assert SECRET.encode() not in strip_image(photo_with_gps(), JPEG)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,12 +202,15 @@ def test_the_file_is_stored_privately_under_a_random_name(
 
 
 def test_a_file_named_with_a_path_keeps_only_its_last_part():
-    assert attachments.safe_name("..\\..\\windows\\foto.jpg") == "foto.jpg"
-    assert attachments.safe_name("../etc/passwd") == "passwd"
-    assert attachments.safe_name('a"\r\nX-Injected: 1.pdf') == 'a"X-Injected: 1.pdf'
-    assert attachments.safe_name("") == "lampiran"
+    def case_file_name(name: str) -> str:
+        return safe_name(name, fallback=attachments.CASE_FILES.fallback_name)
+
+    assert case_file_name("..\\..\\windows\\foto.jpg") == "foto.jpg"
+    assert case_file_name("../etc/passwd") == "passwd"
+    assert case_file_name('a"\r\nX-Injected: 1.pdf') == 'a"X-Injected: 1.pdf'
+    assert case_file_name("") == "lampiran"
     long = "x" * 300 + ".pdf"
-    assert len(attachments.safe_name(long)) == 200 and attachments.safe_name(long).endswith(".pdf")
+    assert len(case_file_name(long)) == 200 and case_file_name(long).endswith(".pdf")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,6 +220,17 @@ WINDOWS_PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00
 HTML_PAGE = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>"
 SVG_IMAGE = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 GIF_IMAGE = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;"
+
+
+def word_document() -> bytes:
+    """A valid Word document: accepted for meetings, not as a case's photo or PDF."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
 # JPEG's magic bytes, then an HTML page: passes a first-bytes check, but is no picture.
 POLYGLOT = b"\xff\xd8\xff\xe0" + HTML_PAGE
 
@@ -224,10 +244,21 @@ POLYGLOT = b"\xff\xd8\xff\xe0" + HTML_PAGE
         ("gambar.svg", SVG_IMAGE, "image/svg+xml", "Only photos"),
         ("gambar.png", SVG_IMAGE, "image/png", "Only photos"),
         ("animasi.gif", GIF_IMAGE, "image/gif", "Only photos"),
+        ("surat.docx", word_document(), "application/octet-stream", "Only photos"),
         ("foto.jpg", POLYGLOT, "image/jpeg", "could not be read"),
         ("surat.pdf", MINIMAL_PDF[:40], "application/pdf", "could not be read"),
     ],
-    ids=["exe-as-jpg", "exe", "html-as-jpg", "svg", "svg-as-png", "gif", "polyglot", "cut-pdf"],
+    ids=[
+        "exe-as-jpg",
+        "exe",
+        "html-as-jpg",
+        "svg",
+        "svg-as-png",
+        "gif",
+        "word",
+        "polyglot",
+        "cut-pdf",
+    ],
 )
 def test_files_that_are_not_a_photo_or_pdf_are_refused(
     login, samarinda_staff, samarinda_case, private_media, name, content, content_type, message
@@ -244,7 +275,7 @@ def test_a_pdf_with_javascript_is_refused(samarinda_staff, samarinda_case):
     scripted = MINIMAL_PDF.replace(
         b"/Type/Catalog", b"/Type/Catalog/OpenAction<</S/JavaScript/JS(app.alert(1))>>"
     )
-    with pytest.raises(attachments.ValidationError, match="scripts, actions"):
+    with pytest.raises(ValidationError, match="scripts, actions"):
         attachments.attachment_add(
             actor=samarinda_staff,
             case=samarinda_case,
@@ -257,7 +288,7 @@ def test_a_scan_whose_image_data_happens_to_hold_slash_js_is_accepted():
     scan = MINIMAL_PDF.replace(
         b"trailer", b"3 0 obj<</Length 6>>stream\n\x00/JS \x9f\nendstream\ntrailer"
     )
-    attachments.check_pdf(scan)
+    check_pdf(scan)
 
 
 def test_a_pdf_is_stored_as_it_is(samarinda_pdf):
@@ -302,7 +333,7 @@ def test_a_decompression_bomb_is_refused(samarinda_staff, samarinda_case, monkey
     image = Image.new("L", (100, 100))
     out = io.BytesIO()
     image.save(out, "PNG")
-    with pytest.raises(attachments.ValidationError, match="too large"):
+    with pytest.raises(ValidationError, match="too large"):
         attachments.attachment_add(
             actor=samarinda_staff,
             case=samarinda_case,
@@ -315,7 +346,7 @@ def test_a_picture_over_the_portals_pixel_limit_is_refused(samarinda_staff, sama
     out = io.BytesIO()
     Image.new("1", (8000, 6000)).save(out, "PNG")
     assert len(out.getvalue()) < 100_000
-    with pytest.raises(attachments.ValidationError, match="too large"):
+    with pytest.raises(ValidationError, match="too large"):
         attachments.attachment_add(
             actor=samarinda_staff,
             case=samarinda_case,
@@ -376,7 +407,7 @@ def test_the_province_can_download_every_regencys_attachment(
 
 
 def test_the_upload_service_refuses_a_user_who_may_not_write(samarinda_viewer, samarinda_case):
-    with pytest.raises(attachments.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         attachments.attachment_add(
             actor=samarinda_viewer,
             case=samarinda_case,
@@ -406,6 +437,7 @@ def test_a_photo_is_served_inline_with_its_type_and_nosniff(
     body = b"".join(response.streaming_content)
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert response["Content-Disposition"] == 'inline; filename="rudi.jpg"'
     assert "no-store" in response["Cache-Control"]
     assert body == samarinda_photo.file.open("rb").read()

@@ -77,6 +77,7 @@ def test_a_material_is_kept_privately_and_downloaded_by_readers_only(
     assert download.status_code == 200
     assert 'filename="Paparan Kadis.pdf"' in download["Content-Disposition"]
     assert download["Content-Security-Policy"].startswith("default-src 'none'")
+    assert download["X-Content-Type-Options"] == "nosniff"
     assert (
         client_as(no_role_user).get(reverse("rakornis:document", args=[document.pk])).status_code
         == 403
@@ -96,6 +97,40 @@ def test_a_file_that_is_not_a_document_is_refused_whatever_its_name(provincial_o
                 kind=DocumentKind.MINUTES,
                 uploaded_file=upload(name, content),
             )
+    assert not MeetingDocument.objects.exists()
+
+
+def test_a_pdf_with_javascript_is_refused_as_for_every_upload(provincial_officer, meeting):
+    scripted = tiny_pdf("paparan").replace(
+        b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+    )
+    assert b"/JavaScript" in scripted
+    with pytest.raises(ValidationError, match="scripts, actions"):
+        services.document_add(
+            actor=provincial_officer,
+            meeting=meeting,
+            kind=DocumentKind.MINUTES,
+            uploaded_file=upload("notulen.pdf", scripted),
+        )
+    assert not MeetingDocument.objects.exists()
+
+
+def test_a_word_document_with_macros_is_refused(provincial_officer, meeting):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/vbaProject.bin", b"macro")
+    with pytest.raises(ValidationError, match="macros"):
+        services.document_add(
+            actor=provincial_officer,
+            meeting=meeting,
+            kind=DocumentKind.MINUTES,
+            uploaded_file=upload("notulen.docm", buffer.getvalue()),
+        )
     assert not MeetingDocument.objects.exists()
 
 

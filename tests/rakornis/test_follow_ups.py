@@ -239,6 +239,33 @@ def test_a_refused_evidence_file_saves_nothing(samarinda_staff, samarinda_follow
     assert not Evidence.objects.exists() and not FollowUpUpdate.objects.exists()
 
 
+def test_when_one_evidence_file_cannot_be_saved_none_stays_on_disk(
+    samarinda_staff, samarinda_follow_up, settings, monkeypatch
+):
+    saved = []
+    original_save = Evidence.save
+
+    def save_once_then_fail(self, *args, **kwargs):
+        if saved:
+            raise RuntimeError("disk full")
+        saved.append(self)
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Evidence, "save", save_once_then_fail)
+    with pytest.raises(RuntimeError):
+        services.follow_up_update(
+            actor=samarinda_staff,
+            follow_up=samarinda_follow_up,
+            expected_version=1,
+            status="in_progress",
+            note="Dua laporan",
+            happened_on=today(),
+            uploaded_files=[upload("satu.pdf", tiny_pdf()), upload("dua.pdf", tiny_pdf())],
+        )
+    root = settings.MEDIA_ROOT
+    assert saved and not [path for path in root.rglob("*") if path.is_file()]
+
+
 def test_a_stale_form_does_not_overwrite_a_newer_update(samarinda_staff, samarinda_follow_up):
     services.follow_up_update(
         actor=samarinda_staff,

@@ -460,3 +460,17 @@ def test_a_broker_that_does_not_answer_leaves_the_run_waiting_for_the_sweeper(
         assert services.sweep()["republished"] == 1
     run.refresh_from_db()
     assert run.status == ReportRun.Status.DONE
+
+
+def test_the_province_roll_up_builds_in_indonesian(registry):
+    region = None
+    run, _created = services.report_request(
+        actor=None, regency=region, period=THIS_MONTH, language="id", publish=False
+    )
+    services.report_build(run.pk)
+    run.refresh_from_db()
+    assert run.status == ReportRun.Status.DONE, run.error
+    sheets = openpyxl.load_workbook(Path(settings.MEDIA_ROOT, run.xlsx_file)).sheetnames
+    assert "Kabupaten-kota" in sheets
+    strings = pdf_strings(Path(settings.MEDIA_ROOT, run.pdf_file).read_bytes())
+    assert "Sasaran" in strings

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reports import summary
+from reports import figures, summary
 
 
 class Command(BaseCommand):
@@ -16,6 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = summary.reconcile() if options["reconcile"] else summary.refresh()
+        figures.warm()
         self.stdout.write(
             f"Summary {'reconciled' if options['reconcile'] else 'refreshed'}: "
             f"{len(result.regencies)} regencies, {result.rows_changed} rows changed."
