@@ -77,6 +77,18 @@ test-postgres: $(STAMP) $(ASSETS) messages $(CHROMIUM)
 	  || psql "$(PG_SERVER)/postgres" -qc 'CREATE DATABASE "$(PG_TEST_DB)"'
 	$(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
 
+# `make bench`: a million synthetic cases in PostgreSQL database $(BENCH_DB) (seeded once, then
+# reused), then list, search, detail and import timings against the goals; bench-results/latest.txt.
+BENCH_DB ?= pmks_bench
+BENCH_ENV := $(DEMO) DJANGO_SETTINGS_MODULE=pmks_portal.settings DATABASE_URL=$(PG_SERVER)/$(BENCH_DB)
+
+bench: $(STAMP) $(ASSETS) messages
+	@command -v psql >/dev/null || { echo "psql is missing: apt-get install postgresql-client"; exit 1; }
+	@psql "$(PG_SERVER)/postgres" -qtAc "SELECT 1" >/dev/null || { echo "PostgreSQL does not answer at $(PG_SERVER)"; exit 1; }
+	@psql "$(PG_SERVER)/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
+	  || psql "$(PG_SERVER)/postgres" -qc 'CREATE DATABASE "$(BENCH_DB)"'
+	$(BENCH_ENV) $(PY) bench/run.py
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
