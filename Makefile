@@ -53,6 +53,7 @@ setup: $(STAMP) $(ASSETS) messages
 	$(DEMO) $(MANAGE) collectstatic --no-input -v 0
 	$(DEMO) $(MANAGE) load_regions
 	$(DEMO) $(MANAGE) seed_demo
+	$(DEMO) $(MANAGE) refresh_summary
 
 run: setup
 	@echo "Serving the demo at http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
@@ -78,8 +79,11 @@ test-postgres: $(STAMP) $(ASSETS) messages $(CHROMIUM)
 	$(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
 
 # `make bench`: a million synthetic cases in PostgreSQL database $(BENCH_DB) (seeded once, then
-# reused), then list, search, detail and import timings against the goals; bench-results/latest.txt.
+# reused), then list, search, detail and import timings against the goals, then the dashboards and
+# the 11 monthly reports; figures in bench-results/latest.txt and reports-latest.txt.
 BENCH_DB ?= pmks_bench
+# The report bench publishes to a real worker it starts; a Redis db of its own.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/12
 BENCH_ENV := $(DEMO) DJANGO_SETTINGS_MODULE=pmks_portal.settings DATABASE_URL=$(PG_SERVER)/$(BENCH_DB)
 
 bench: $(STAMP) $(ASSETS) messages
@@ -88,6 +92,7 @@ bench: $(STAMP) $(ASSETS) messages
 	@psql "$(PG_SERVER)/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$(BENCH_DB)'" | grep -q 1 \
 	  || psql "$(PG_SERVER)/postgres" -qc 'CREATE DATABASE "$(BENCH_DB)"'
 	$(BENCH_ENV) $(PY) bench/run.py
+	$(BENCH_ENV) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/reports_bench.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
