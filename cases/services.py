@@ -25,6 +25,8 @@ from cases.models import (
 )
 from cases.nik import check_kk, check_nik, normalise_number
 from pmks_portal import access
+from pmks_portal.records import EditConflict as EditConflict  # the views catch it from here
+from pmks_portal.records import lock_version, save_new_version
 from regions.models import Region
 
 PERSON_FIELDS = [
@@ -64,14 +66,6 @@ class DuplicateNik(Exception):
     def __init__(self, person: Person | None):
         super().__init__(_("A person with this NIK is already registered."))
         self.person = person
-
-
-class EditConflict(Exception):
-    """Someone saved the record after this user opened it; nothing was saved."""
-
-    def __init__(self, meanwhile: list[AuditEvent]):
-        super().__init__(_("Someone else changed this record while you were editing it."))
-        self.meanwhile = meanwhile
 
 
 @dataclass
@@ -178,33 +172,13 @@ def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False
     return person
 
 
-def _lock_version(model: type[models.Model], pk, expected_version: int):
-    """The row, locked; EditConflict (with what changed meanwhile) when its version moved on."""
-    current = model.objects.select_for_update().get(pk=pk)
-    if current.version != expected_version:
-        newer = current.version - expected_version
-        events = (
-            AuditEvent.objects.for_object(current)
-            .with_actor()
-            .filter(
-                action__in=[
-                    AuditEvent.Action.UPDATE,
-                    AuditEvent.Action.CREATE,
-                    AuditEvent.Action.TRANSITION,
-                ]
-            )
-        )
-        raise EditConflict(list(events[: max(newer, 1)]))
-    return current
-
-
 @transaction.atomic
 def person_update(
     *, actor, person: Person, expected_version: int, data: dict, confirmed: bool = False
 ) -> Person:
     """Saves changes unless someone else saved first (then EditConflict, nothing saved)."""
     require_write(actor, person.regency_id)
-    locked = _lock_version(Person, person.pk, expected_version)
+    locked = lock_version(Person, person.pk, expected_version)
     data = _clean_person_data(data)
     checks = person_checks(data, exclude_pk=locked.pk)
     if checks.duplicates.exact is not None:
@@ -216,17 +190,8 @@ def person_update(
         setattr(locked, field, value)
     locked.full_clean()
     changes = field_changes(locked, PERSON_FIELDS, before)
-    if not changes:
-        return locked
-    locked.version += 1
-    locked.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        target=locked,
-        changes=changes,
-        regency_id=locked.regency_id,
-    )
+    if changes:
+        save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)
     return locked
 
 
@@ -335,7 +300,7 @@ def case_create(
 @transaction.atomic
 def case_update(*, actor, case: Case, expected_version: int, data: dict) -> Case:
     require_write(actor, case.regency_id)
-    locked = _lock_version(Case, case.pk, expected_version)
+    locked = lock_version(Case, case.pk, expected_version)
     check_place(locked.regency_id, data.get("district"), data.get("village"))
     before = snapshot(locked, CASE_FIELDS)
     for field in CASE_FIELDS:
@@ -345,17 +310,8 @@ def case_update(*, actor, case: Case, expected_version: int, data: dict) -> Case
         locked.programme = locked.category.programme
     locked.full_clean()
     changes = field_changes(locked, CASE_FIELDS, before)
-    if not changes:
-        return locked
-    locked.version += 1
-    locked.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        target=locked,
-        changes=changes,
-        regency_id=locked.regency_id,
-    )
+    if changes:
+        save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)
     return locked
 
 

@@ -21,7 +21,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record, field_changes, snapshot
 from cases import services as case_services
 from cases.models import Case, CaseStatus, Person
-from cases.services import EditConflict, check_place, require_write
+from cases.services import check_place, require_write
 from kube import scoring
 from kube.health import report_due_on
 from kube.models import (
@@ -47,6 +47,7 @@ from kube.models import (
 )
 from pmks_portal import access
 from pmks_portal.access import Capability
+from pmks_portal.records import lock_version, save_new_version
 from pmks_portal.templatetags.portal import rupiah
 from regions.models import Region
 
@@ -153,19 +154,6 @@ def mask_account(number: str) -> str:
 
 def _lock_kube(kube: Kube) -> Kube:
     return Kube.objects.select_for_update().get(pk=kube.pk)
-
-
-def _lock_version(model: type[models.Model], pk, expected_version: int):
-    """The row, locked; EditConflict (with what changed meanwhile) when its version moved on."""
-    current = model.objects.select_for_update().get(pk=pk)
-    if current.version != expected_version:
-        events = (
-            AuditEvent.objects.for_object(current)
-            .with_actor()
-            .filter(action__in=[AuditEvent.Action.UPDATE, AuditEvent.Action.CREATE])
-        )
-        raise EditConflict(list(events[: max(current.version - expected_version, 1)]))
-    return current
 
 
 def _audited_value(field: str, value):
@@ -291,7 +279,7 @@ def kube_create(*, actor, regency: Region, data: dict) -> Kube:
 def kube_update(*, actor, kube: Kube, expected_version: int, data: dict) -> Kube:
     """Saves changes to a group's particulars unless someone else saved first (EditConflict)."""
     require_write(actor, kube.regency_id)
-    locked = _lock_version(Kube, kube.pk, expected_version)
+    locked = lock_version(Kube, kube.pk, expected_version)
     data = _clean_kube_data(locked.regency_id, data, instance=locked)
     if not data.get("registration_number"):
         data["registration_number"] = locked.registration_number
@@ -308,21 +296,13 @@ def kube_update(*, actor, kube: Kube, expected_version: int, data: dict) -> Kube
     changes = _audit_changes(locked, KUBE_FIELDS, before)
     if not changes:
         return locked
-    locked.version += 1
     try:
         with transaction.atomic():
-            locked.save()
+            save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)
     except IntegrityError:
         raise ValidationError(
             {"registration_number": _("This registration number is taken already.")}
         ) from None
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        target=locked,
-        changes=changes,
-        regency_id=locked.regency_id,
-    )
     return locked
 
 
@@ -902,7 +882,7 @@ def report_correct(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the report is corrected.")})
-    locked = _lock_version(KubeReport, report.pk, expected_version)
+    locked = lock_version(KubeReport, report.pk, expected_version)
     _check_report_values(data)
     before_values = locked.values()
     fields = [*REPORT_INPUT_FIELDS, "profit"]
@@ -918,15 +898,8 @@ def report_correct(
     KubeReportRevision.objects.create(
         report=locked, number=locked.version, values=before_values, reason=reason, by=actor
     )
-    locked.version += 1
-    locked.save()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        target=locked,
-        changes=changes,
-        reason=reason,
-        regency_id=locked.kube.regency_id,
+    save_new_version(
+        locked, actor=actor, changes=changes, reason=reason, regency_id=locked.kube.regency_id
     )
     stage_refresh(kube=locked.kube, actor=actor)
     return locked
@@ -1247,7 +1220,7 @@ def rules_save(*, actor, expected_version: int, data: dict) -> KubeRules:
     """Changes the KUBE rules; every group's stage is then scored again (a Celery task)."""
     _require(actor, Capability.MANAGE_REFERENCE)
     KubeRules.objects.get_or_create(pk=1)
-    rules = _lock_version(KubeRules, 1, expected_version)
+    rules = lock_version(KubeRules, 1, expected_version)
     before = snapshot(rules, RULES_FIELDS)
     for field in RULES_FIELDS:
         if field in data:
@@ -1256,10 +1229,8 @@ def rules_save(*, actor, expected_version: int, data: dict) -> KubeRules:
     changes = field_changes(rules, RULES_FIELDS, before)
     if not changes:
         return rules
-    rules.version += 1
     rules.updated_by = actor
-    rules.save()
-    audit_record(actor=actor, action=AuditEvent.Action.UPDATE, target=rules, changes=changes)
+    save_new_version(rules, actor=actor, changes=changes)
     from kube.tasks import recompute_stages
 
     transaction.on_commit(recompute_stages.delay)

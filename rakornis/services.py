@@ -29,6 +29,7 @@ from audit.services import audit_record, field_changes, snapshot
 from pmks_portal import access
 from pmks_portal.private_files import storage
 from pmks_portal.private_files.content import checked_upload
+from pmks_portal.records import lock_version, save_new_version
 from rakornis import files
 from rakornis.models import (
     AgendaSession,
@@ -94,15 +95,6 @@ DUE_SOON_DAYS = 7
 OVERDUE_REPEAT_DAYS = 7
 
 
-class EditConflict(Exception):
-    """Someone saved the record after this user opened it; nothing was saved."""
-
-    def __init__(self):
-        super().__init__(
-            _("Someone else changed this record while you were editing it. Nothing was saved.")
-        )
-
-
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -121,10 +113,11 @@ def _require_open(meeting: Meeting, what: str) -> None:
 
 
 def _lock(model: type[models.Model], pk, expected_version: int | None):
-    locked = model.objects.select_for_update().get(pk=pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise EditConflict
-    return locked
+    """The row, locked; EditConflict when it moved on from the version the form was opened at.
+    Without a version (None: a form that does not carry one), the last save wins."""
+    if expected_version is None:
+        return model.objects.select_for_update().get(pk=pk)
+    return lock_version(model, pk, expected_version)
 
 
 def _audit(actor, action, target, changes=None, reason="", regency_id=None):
@@ -231,11 +224,8 @@ def meeting_update(*, actor, meeting: Meeting, expected_version: int | None, dat
     _check_meeting(locked, timezone.localdate())
     _check_new_dates(locked)
     changes = field_changes(locked, MEETING_FIELDS, before)
-    if not changes:
-        return locked
-    locked.version += 1
-    locked.save()
-    _audit(actor, AuditEvent.Action.UPDATE, locked, changes)
+    if changes:
+        save_new_version(locked, actor=actor, changes=changes)
     return locked
 
 
@@ -651,9 +641,7 @@ def recommendation_update(
     )
     if "due_on" in changes:
         locked.follow_ups.update(due_on=locked.due_on)
-    locked.version += 1
-    locked.save()
-    _audit(actor, AuditEvent.Action.UPDATE, locked, changes)
+    save_new_version(locked, actor=actor, changes=changes)
     return locked
 
 

@@ -24,6 +24,7 @@ from pmks_portal.access import Capability
 from pmks_portal.pagination import keyset_page
 from pmks_portal.private_files import storage
 from pmks_portal.private_files.serving import download_response
+from pmks_portal.records import EditConflict
 from rakornis import importing, outcomes, pdf, services, stats
 from rakornis.forms import (
     AttendanceDayForm,
@@ -143,7 +144,7 @@ def meeting_edit(request, pk):
                 expected_version=form.cleaned_data["version"],
                 data=form.service_data(),
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, str(conflict))
             form.data = form.data.copy()
             form.data["version"] = Meeting.objects.get(pk=pk).version
@@ -644,7 +645,7 @@ def _recommendation_form_page(request, meeting, recommendation=None):
                     data=form.service_data(),
                     regencies=regencies,
                 )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, str(conflict))
         except ValidationError as error:
             _add_errors(form, error)
@@ -793,7 +794,7 @@ def follow_up_update(request, pk):
                 happened_on=form.cleaned_data["happened_on"],
                 uploaded_files=form.cleaned_data["evidence"],
             )
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             form.add_error(None, str(conflict))
             form.data = form.data.copy()
             form.data["version"] = FollowUp.objects.get(pk=pk).version

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from cases.models import Person
+from cases.services import EditConflict
 from kube import services
 from kube.models import (
     GrantDisbursement,
@@ -101,11 +102,24 @@ def test_saving_a_group_someone_else_changed_meanwhile_is_a_conflict(samarinda_s
     services.kube_update(
         actor=samarinda_staff, kube=kube, expected_version=opened, data={"name": "Nama Baru"}
     )
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.kube_update(
             actor=samarinda_staff, kube=kube, expected_version=opened, data={"name": "Nama Lain"}
         )
     assert Kube.objects.get(pk=kube.pk).name == "Nama Baru"
+
+
+def test_a_conflict_shows_a_status_change_made_meanwhile(samarinda_staff):
+    kube = new_group(samarinda_staff)
+    opened = kube.version
+    services.kube_set_status(actor=samarinda_staff, kube=kube, to_status=KubeStatus.GRADUATED)
+    with pytest.raises(EditConflict) as conflict:
+        services.kube_update(
+            actor=samarinda_staff, kube=kube, expected_version=opened, data={"name": "Nama Lain"}
+        )
+    [meanwhile] = conflict.value.meanwhile
+    assert meanwhile.action == AuditEvent.Action.TRANSITION
+    assert meanwhile.changes["status"] == [KubeStatus.ACTIVE, KubeStatus.GRADUATED]
 
 
 # --- Members ---------------------------------------------------------------------------------
@@ -559,7 +573,7 @@ def test_two_corrections_of_the_same_version_conflict(samarinda_group, samarinda
         data={"meetings_held": 3},
         reason="Rapat ketiga lupa dicatat",
     )
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.report_correct(
             actor=samarinda_staff,
             report=report,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from pmks_portal.records import EditConflict
 from rakornis import services
 from rakornis.models import Evidence, FollowUp, FollowUpStatus, FollowUpUpdate, Recommendation
 from regions.models import Region
@@ -275,7 +276,7 @@ def test_a_stale_form_does_not_overwrite_a_newer_update(samarinda_staff, samarin
         note="Selesai oleh rekan",
         happened_on=today(),
     )
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.follow_up_update(
             actor=samarinda_staff,
             follow_up=samarinda_follow_up,

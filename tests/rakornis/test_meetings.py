@@ -5,6 +5,7 @@ from datetime import time, timedelta
 import pytest
 from django.urls import reverse
 
+from pmks_portal.records import EditConflict
 from rakornis import services
 from rakornis.models import Attendance, Meeting, MeetingStatus
 from regions.models import Region
@@ -140,7 +141,7 @@ def test_two_officers_editing_the_same_meeting_do_not_overwrite_each_other(
         expected_version=opened_version,
         data={"venue": "Hotel Royal Victoria"},
     )
-    with pytest.raises(services.EditConflict):
+    with pytest.raises(EditConflict):
         services.meeting_update(
             actor=provincial_officer,
             meeting=meeting,
