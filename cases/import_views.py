@@ -20,7 +20,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import importing
 from cases.models import CaseStatus, ImportBatch
-from pmks_portal import access
+from pmks_portal import access, service_errors
 from pmks_portal.access import Capability
 
 write_records = access.requires(Capability.WRITE_RECORDS)
@@ -143,7 +143,7 @@ def import_commit(request, pk):
             actor=request.user, batch=batch, warnings_confirmed=confirmed
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        service_errors.add_message(request, error)
     else:
         messages.success(request, _("The valid rows are being saved."))
     return redirect("cases:import-detail", pk=batch.pk)
@@ -156,7 +156,7 @@ def import_recheck(request, pk):
     try:
         importing.import_batch_recheck(actor=request.user, batch=batch)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        service_errors.add_message(request, error)
     else:
         messages.success(request, _("The file is being checked again."))
     return redirect("cases:import-detail", pk=batch.pk)

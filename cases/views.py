@@ -26,7 +26,7 @@ from cases.forms import (
     TransitionForm,
 )
 from cases.models import Attachment, Case, Person, Programme
-from pmks_portal import access
+from pmks_portal import access, service_errors
 from pmks_portal.access import Capability
 from pmks_portal.pagination import keyset_page
 from pmks_portal.private_files.serving import download_response
@@ -106,19 +106,11 @@ def person_create(request):
         except services.NeedsConfirmation as pending:
             context["pending"] = pending
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Person registered. Now open a case for them."))
             return redirect("cases:case-create", person_pk=person.pk)
     return render(request, "cases/person_form.html", context)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @read_records
@@ -165,7 +157,7 @@ def person_edit(request, pk):
         except services.NeedsConfirmation as pending:
             context["pending"] = pending
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("cases:person-detail", pk=person.pk)
@@ -188,7 +180,7 @@ def person_merge(request, pk):
             actor=request.user, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"]
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        service_errors.add_message(request, error)
     else:
         messages.success(request, _("Records merged; all cases now belong to this person."))
     return redirect("cases:person-detail", pk=keep.pk)
@@ -213,7 +205,7 @@ def case_create(request, person_pk):
                 is_pasung=form.cleaned_data["is_pasung"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Case registered."))
             return redirect("cases:detail", pk=case.pk)
@@ -273,15 +265,20 @@ def case_edit(request, pk):
             form.data = form.data.copy()
             form.data["version"] = Case.objects.get(pk=case.pk).version
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/case_form.html", context)
 
 
-def _report_errors(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
+def _field_errors(form) -> str:
+    """The form's field errors as one line for a message: "Label: errors; Label: errors"."""
+    return "; ".join(
+        f"{form.fields[name].label}: {' '.join(errors)}"
+        for name, errors in form.errors.items()
+        if name in form.fields
+    )
 
 
 @write_records
@@ -295,7 +292,7 @@ def case_transition(request, pk):
     try:
         services.case_transition(actor=request.user, case=case, **form.cleaned_data)
     except ValidationError as error:
-        _report_errors(request, error)
+        service_errors.add_message(request, error)
     else:
         messages.success(request, _("Status changed."))
     return redirect("cases:detail", pk=case.pk)
@@ -310,7 +307,7 @@ def intervention_add(request, pk):
         try:
             services.intervention_add(actor=request.user, case=case, data=form.cleaned_data)
         except ValidationError as error:
-            _report_errors(request, error)
+            service_errors.add_message(request, error)
         else:
             messages.success(request, _("Intervention recorded."))
     else:
@@ -333,20 +330,13 @@ def case_details_save(request, pk):
                 actor=request.user, case=case, detail=detail, data=form.cleaned_data
             )
         except ValidationError as error:
-            _report_errors(request, error)
+            service_errors.add_message(request, error)
         else:
             messages.success(request, _("Details saved."))
     else:
         messages.error(
             request,
-            _("Some details are not valid: %(errors)s")
-            % {
-                "errors": "; ".join(
-                    f"{form.fields[k].label}: {' '.join(v)}"
-                    for k, v in form.errors.items()
-                    if k in form.fields
-                )
-            },
+            _("Some details are not valid: %(errors)s") % {"errors": _field_errors(form)},
         )
     return redirect("cases:detail", pk=case.pk)
 
@@ -401,18 +391,11 @@ def attachment_upload(request, pk):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _report_errors(request, error)
+            service_errors.add_message(request, error)
         else:
             messages.success(request, _("File attached."))
     else:
-        messages.error(
-            request,
-            "; ".join(
-                f"{form.fields[name].label}: {' '.join(errors)}"
-                for name, errors in form.errors.items()
-                if name in form.fields
-            ),
-        )
+        messages.error(request, _field_errors(form))
     return redirect("cases:detail", pk=case.pk)
 
 

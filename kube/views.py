@@ -53,7 +53,7 @@ from kube.models import (
     add_months,
     first_of_month,
 )
-from pmks_portal import access
+from pmks_portal import access, service_errors
 from pmks_portal.access import Capability
 from pmks_portal.pagination import keyset_page
 
@@ -62,18 +62,6 @@ write_records = access.requires(Capability.WRITE_RECORDS)
 manage_reference = access.requires(Capability.MANAGE_REFERENCE)
 
 COMPLETENESS_MONTHS = 12
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _report_errors(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 def _kube(request, pk, *, write: bool = False) -> Kube:
@@ -184,7 +172,7 @@ def kube_create(request):
         try:
             kube = services.kube_create(actor=request.user, regency=regency, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Group registered. Now add its members."))
             return redirect("kube:member-add", pk=kube.pk)
@@ -250,7 +238,7 @@ def kube_edit(request, pk):
             form.data = form.data.copy()
             form.data["version"] = Kube.objects.get(pk=kube.pk).version
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("kube:detail", pk=kube.pk)
@@ -268,7 +256,7 @@ def kube_status(request, pk):
     try:
         services.kube_set_status(actor=request.user, kube=kube, **form.cleaned_data)
     except ValidationError as error:
-        _report_errors(request, error)
+        service_errors.add_message(request, error)
     else:
         messages.success(request, _("Status changed."))
     return redirect("kube:detail", pk=kube.pk)
@@ -285,7 +273,7 @@ def kube_stage(request, pk):
     try:
         services.stage_override_set(actor=request.user, kube=kube, **form.cleaned_data)
     except ValidationError as error:
-        _report_errors(request, error)
+        service_errors.add_message(request, error)
     else:
         messages.success(request, _("Stage saved."))
     return redirect(f"{reverse('kube:detail', args=[kube.pk])}#stage")
@@ -367,7 +355,7 @@ def member_add(request, pk):
             except services.NeedsConfirmation as pending:
                 context["pending"] = pending
             except ValidationError as error:
-                _add_errors(form, error)
+                service_errors.add_to_form(form, error)
             else:
                 messages.success(request, _("%(name)s added to the group.") % {"name": person.name})
                 return redirect(f"{reverse('kube:detail', args=[kube.pk])}#members")
@@ -387,7 +375,7 @@ def member_add(request, pk):
             except services.NeedsConfirmation as pending:
                 context["pending"] = pending
             except ValidationError as error:
-                _add_errors(form, error)
+                service_errors.add_to_form(form, error)
             else:
                 messages.success(
                     request, _("%(name)s added to the group.") % {"name": member.person.name}
@@ -410,7 +398,7 @@ def member_role(request, pk, member_pk):
         try:
             services.member_change_role(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            _report_errors(request, error)
+            service_errors.add_message(request, error)
         else:
             messages.success(request, _("Role changed."))
     else:
@@ -428,7 +416,7 @@ def member_leave(request, pk, member_pk):
         try:
             services.member_leave(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            _report_errors(request, error)
+            service_errors.add_message(request, error)
         else:
             messages.success(request, _("Recorded that the member left."))
     else:
@@ -447,7 +435,7 @@ def grant_add(request, pk):
         try:
             services.grant_add(actor=request.user, kube=kube, data=dict(form.cleaned_data))
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Grant recorded."))
             return redirect(f"{reverse('kube:detail', args=[kube.pk])}#grants")
@@ -464,7 +452,7 @@ def disbursement_add(request, pk, grant_pk):
         try:
             services.disbursement_add(actor=request.user, grant=grant, data=form.cleaned_data)
         except ValidationError as error:
-            _report_errors(request, error)
+            service_errors.add_message(request, error)
         else:
             messages.success(request, _("Payment stage recorded."))
     else:
@@ -505,7 +493,7 @@ def report_add(request, pk):
         try:
             report = services.report_add(actor=request.user, kube=kube, data=form.report_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             if report.is_late:
                 messages.warning(
@@ -561,7 +549,7 @@ def report_correct(request, pk, year, month):
             form.data = form.data.copy()
             form.data["version"] = KubeReport.objects.get(pk=report.pk).version
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Report corrected; the previous values are kept."))
             return redirect("kube:report-detail", pk=kube.pk, year=year, month=month)
@@ -579,7 +567,7 @@ def partner_link(request, pk):
         try:
             services.partner_link(actor=request.user, kube=kube, data=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Partner linked to the group."))
             return redirect(f"{reverse('kube:detail', args=[kube.pk])}#partners")
@@ -596,7 +584,7 @@ def partnership_end(request, pk, link_pk):
         try:
             services.partnership_end(actor=request.user, partnership=link, **form.cleaned_data)
         except ValidationError as error:
-            _report_errors(request, error)
+            service_errors.add_message(request, error)
         else:
             messages.success(request, _("Partnership ended."))
     else:
@@ -626,7 +614,7 @@ def partner_edit(request, pk):
         try:
             services.partner_save(actor=request.user, partner=form.save(commit=False))
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Partner saved."))
             return redirect("kube:partners")
@@ -690,7 +678,7 @@ def rules_edit(request):
         except EditConflict as conflict:
             context["conflict"] = conflict.meanwhile
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Rules saved. Every group's stage is being scored again."))
             return redirect("kube:rules")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
-from pmks_portal import access
+from pmks_portal import access, service_errors
 from pmks_portal.access import Capability
 from pmks_portal.pagination import keyset_page
 from pmks_portal.private_files import storage
@@ -53,18 +53,6 @@ from rakornis.models import (
 
 read_records = access.requires(Capability.READ_RECORDS)
 manage_meetings = access.requires(Capability.MANAGE_MEETINGS)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _message_errors(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 def _meeting(request, pk, *, write=False) -> Meeting:
@@ -125,7 +113,7 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(actor=request.user, data=form.service_data())
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Meeting recorded. Add its agenda and participants."))
             return redirect("rakornis:detail", pk=meeting.pk)
@@ -149,7 +137,7 @@ def meeting_edit(request, pk):
             form.data = form.data.copy()
             form.data["version"] = Meeting.objects.get(pk=pk).version
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("rakornis:detail", pk=pk)
@@ -213,7 +201,7 @@ def _session_form_page(request, meeting, session=None):
                 actor=request.user, meeting=meeting, session=session, data=form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Agenda saved."))
             return redirect(f"{reverse('rakornis:detail', args=[meeting.pk])}#agenda")
@@ -246,7 +234,7 @@ def session_delete(request, pk):
     try:
         services.session_delete(actor=request.user, session=session)
     except ValidationError as error:
-        _message_errors(request, error)
+        service_errors.add_message(request, error)
     else:
         messages.success(request, _("Session removed."))
     return redirect(f"{reverse('rakornis:detail', args=[session.meeting_id])}#agenda")
@@ -274,7 +262,7 @@ def document_upload(request, pk):
                 description=form.cleaned_data["description"],
             )
         except ValidationError as error:
-            _message_errors(request, error)
+            service_errors.add_message(request, error)
         else:
             messages.success(request, _("Document uploaded."))
     return redirect(f"{reverse('rakornis:detail', args=[meeting.pk])}#documents")
@@ -353,7 +341,7 @@ def _participant_form_page(request, meeting, participant=None):
                 data=form.cleaned_data,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Participant saved."))
             return redirect("rakornis:participants", pk=meeting.pk)
@@ -386,7 +374,7 @@ def participant_delete(request, pk):
     try:
         services.participant_delete(actor=request.user, participant=participant)
     except ValidationError as error:
-        _message_errors(request, error)
+        service_errors.add_message(request, error)
     else:
         messages.success(request, _("%(name)s removed.") % {"name": participant.name})
     return redirect("rakornis:participants", pk=participant.meeting_id)
@@ -423,7 +411,7 @@ def participant_import(request, pk):
         except importing.ImportFileError as error:
             form.add_error("file", str(error))
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
     return render(request, "rakornis/participant_import.html", context)
 
 
@@ -461,7 +449,7 @@ def attendance_save(request, pk):
             actor=request.user, meeting=meeting, day=day, present_ids=present, listed_ids=listed
         )
     except ValidationError as error:
-        _message_errors(request, error)
+        service_errors.add_message(request, error)
     else:
         messages.success(
             request,
@@ -532,7 +520,7 @@ def door_mark(request, pk):
     except ValidationError as error:
         if _wants_json(request):
             return JsonResponse({"error": " ".join(error.messages)}, status=400)
-        _message_errors(request, error)
+        service_errors.add_message(request, error)
         return redirect(f"{back}?{urlencode(query)}")
     count = meeting.participants.filter(attendances__day=day).count()
     if _wants_json(request):
@@ -561,7 +549,7 @@ def door_walk_in(request, pk):
             present_on=day,
         )
     except ValidationError as error:
-        _message_errors(request, error)
+        service_errors.add_message(request, error)
     else:
         messages.success(
             request, _("%(name)s registered and marked present.") % {"name": participant.name}
@@ -648,7 +636,7 @@ def _recommendation_form_page(request, meeting, recommendation=None):
         except EditConflict as conflict:
             form.add_error(None, str(conflict))
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Recommendation saved."))
             return redirect("rakornis:recommendation", pk=saved.pk)
@@ -799,7 +787,7 @@ def follow_up_update(request, pk):
             form.data = form.data.copy()
             form.data["version"] = FollowUp.objects.get(pk=pk).version
         except ValidationError as error:
-            _add_errors(form, error)
+            service_errors.add_to_form(form, error)
         else:
             messages.success(request, _("Follow-up updated."))
             return redirect("rakornis:follow-up", pk=pk)
