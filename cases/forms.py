@@ -18,6 +18,7 @@ from cases.models import (
     SexWorkDetail,
     StreetChildDetail,
 )
+from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -91,12 +92,7 @@ class CaseFilterForm(DateInputsMixin, forms.Form):
         required=False,
         label=_("Sort"),
     )
-    size = forms.TypedChoiceField(
-        choices=[(25, "25"), (50, "50"), (100, "100")],
-        coerce=int,
-        required=False,
-        label=_("Rows per page"),
-    )
+    size = PageSizeField()
 
     def __init__(self, *args, regency_limit: str | None, province_code: str, **kwargs):
         super().__init__(*args, **kwargs)

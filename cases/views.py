@@ -28,7 +28,7 @@ from cases.forms import (
 from cases.models import Attachment, Case, Person, Programme
 from pmks_portal import access, service_errors
 from pmks_portal.access import Capability
-from pmks_portal.pagination import keyset_page
+from pmks_portal.pagination import chosen_page_size, keyset_page
 from pmks_portal.private_files.serving import download_response
 
 read_records = access.requires(Capability.READ_RECORDS)
@@ -55,7 +55,7 @@ def _filtered_cases(request):
 @read_records
 def case_list(request):
     cases, (field, descending), form, search_text = _filtered_cases(request)
-    size = (form.cleaned_data.get("size") if form.is_bound and form.is_valid() else None) or 25
+    size = chosen_page_size(form)
     page = keyset_page(
         cases, field=field, descending=descending, cursor=request.GET.get("after"), size=size
     )

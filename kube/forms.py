@@ -26,6 +26,7 @@ from kube.models import (
     SupportKind,
 )
 from kube.services import STATUS_MOVES
+from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
 
 EMPTY = [("", "---------")]
@@ -160,12 +161,7 @@ class KubeFilterForm(forms.Form):
         required=False,
         label=_("Sort"),
     )
-    size = forms.TypedChoiceField(
-        choices=[(25, "25"), (50, "50"), (100, "100")],
-        coerce=int,
-        required=False,
-        label=_("Rows per page"),
-    )
+    size = PageSizeField()
 
     def __init__(self, *args, regency_limit: str | None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,7 +55,7 @@ from kube.models import (
 )
 from pmks_portal import access, service_errors
 from pmks_portal.access import Capability
-from pmks_portal.pagination import keyset_page
+from pmks_portal.pagination import chosen_page_size, keyset_page
 
 read_records = access.requires(Capability.READ_RECORDS)
 write_records = access.requires(Capability.WRITE_RECORDS)
@@ -86,7 +86,7 @@ def _filtered_groups(request, rules: KubeRules):
 def kube_list(request):
     rules = KubeRules.current()
     groups, (field, descending), form = _filtered_groups(request, rules)
-    size = (form.cleaned_data.get("size") if form.is_bound and form.is_valid() else None) or 25
+    size = chosen_page_size(form)
     page = keyset_page(
         groups, field=field, descending=descending, cursor=request.GET.get("after"), size=size
     )

@@ -7,11 +7,15 @@ a different query. The total is counted only up to a cap, which stays cheap on a
 from dataclasses import dataclass
 from datetime import date
 
+from django import forms
 from django.core import signing
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 COUNT_CAP = 10_000
 SALT = "pmks.pagination"
+# The rows a list page can show; the first when the user chose none.
+PAGE_SIZES = (25, 50, 100)
 
 
 @dataclass
@@ -62,3 +66,22 @@ def keyset_page(
         count=min(capped_count, COUNT_CAP),
         count_capped=capped_count > COUNT_CAP,
     )
+
+
+class PageSizeField(forms.TypedChoiceField):
+    """A list filter's choice of how many rows a page shows (one of PAGE_SIZES)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Rows per page"))
+        super().__init__(
+            choices=[(size, str(size)) for size in PAGE_SIZES],
+            coerce=int,
+            required=False,
+            **kwargs,
+        )
+
+
+def chosen_page_size(form) -> int:
+    """The rows per page chosen in a list's filter form (its `size` field), else the first."""
+    size = form.cleaned_data.get("size") if form.is_bound and form.is_valid() else None
+    return size or PAGE_SIZES[0]
