@@ -177,6 +177,22 @@ def _member_label(person: Person) -> str:
     return f"{person.name} (#{person.pk})"
 
 
+def _save_reference(*, actor, record: models.Model, fields: list[str]) -> None:
+    """Creates or changes a row of province-wide reference data; what changed is audited."""
+    created = record.pk is None
+    before = {} if created else snapshot(type(record).objects.get(pk=record.pk), fields)
+    record.full_clean()
+    record.save()
+    changes = field_changes(record, fields, before)
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            target=record,
+            changes=changes,
+        )
+
+
 # --- Groups ----------------------------------------------------------------------------------
 
 
@@ -1170,21 +1186,10 @@ PARTNER_FIELDS = ["name", "type", "contact_name", "contact_phone", "notes", "is_
 def partner_save(*, actor, partner: Partner) -> Partner:
     """Administrators keep the partner directory (province-wide reference data)."""
     _require(actor, Capability.MANAGE_REFERENCE)
-    created = partner.pk is None
-    before = {} if created else snapshot(Partner.objects.get(pk=partner.pk), PARTNER_FIELDS)
     partner.name = " ".join(partner.name.split())
-    if created:
+    if partner.pk is None:
         partner.created_by = actor
-    partner.full_clean()
-    partner.save()
-    changes = field_changes(partner, PARTNER_FIELDS, before)
-    if changes:
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-            target=partner,
-            changes=changes,
-        )
+    _save_reference(actor=actor, record=partner, fields=PARTNER_FIELDS)
     return partner
 
 
@@ -1196,22 +1201,7 @@ BUSINESS_TYPE_FIELDS = ["code", "name", "name_en", "sort_order", "is_active"]
 @transaction.atomic
 def business_type_save(*, actor, business_type: BusinessType) -> BusinessType:
     _require(actor, Capability.MANAGE_REFERENCE)
-    created = business_type.pk is None
-    before = (
-        {}
-        if created
-        else snapshot(BusinessType.objects.get(pk=business_type.pk), BUSINESS_TYPE_FIELDS)
-    )
-    business_type.full_clean()
-    business_type.save()
-    changes = field_changes(business_type, BUSINESS_TYPE_FIELDS, before)
-    if changes:
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-            target=business_type,
-            changes=changes,
-        )
+    _save_reference(actor=actor, record=business_type, fields=BUSINESS_TYPE_FIELDS)
     return business_type
 
 
