@@ -627,3 +627,21 @@ def test_a_partnership_with_a_negative_value_is_refused(samarinda_group, samarin
             },
         )
     assert not samarinda_group.partnerships.exists()
+
+
+def test_the_partner_directory_records_who_added_and_what_changed(admin):
+    from kube.models import Partner, PartnerType
+
+    partner = services.partner_save(
+        actor=admin, partner=Partner(name="  PT  Mahakam   Sejahtera ", type=PartnerType.CSR)
+    )
+    assert partner.name == "PT Mahakam Sejahtera" and partner.created_by == admin
+    partner.contact_name = "Bu Rina"
+    services.partner_save(actor=admin, partner=partner)
+    services.partner_save(actor=admin, partner=partner)  # nothing changed: nothing audited
+    events = AuditEvent.objects.for_object(partner).order_by("pk")
+    assert [event.action for event in events] == [
+        AuditEvent.Action.CREATE,
+        AuditEvent.Action.UPDATE,
+    ]
+    assert events[1].changes == {"contact_name": ["", "Bu Rina"]}
