@@ -131,6 +131,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["regency", "name"], name="person_regency_name"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
+            # Searching by a family card number; most persons have one.
+            models.Index(fields=["kk_number"], name="person_kk_number"),
         ]
 
     def __str__(self):

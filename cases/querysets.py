@@ -31,25 +31,26 @@ class CaseQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Cases whose person has this NIK or KK number, or a name like this one.
 
-        On PostgreSQL the name match tolerates spelling: pg_trgm similarity of the whole name or
-        word similarity to a part of it, both served by the GIN trigram index. On SQLite every
-        word typed must appear in the name.
+        The persons are found first, through their own indexes, and the cases by person: far
+        cheaper at a million cases than testing the name on every case row. On PostgreSQL the
+        name match tolerates spelling (pg_trgm word similarity, GIN-indexed; the threshold is
+        set with the connection in settings); on SQLite every word typed must be in the name.
         """
+        from cases.models import Person
+
         digits = normalise_number(text)
         if re.fullmatch(r"\d{16}", digits):
-            return self.filter(Q(person__nik=digits) | Q(person__kk_number=digits))
-        words = text.split()
-        if connections[self.db].vendor == "postgresql":
+            persons = Person.objects.filter(Q(nik=digits) | Q(kk_number=digits))
+        elif connections[self.db].vendor == "postgresql":
             typed = text.strip()
-            return self.filter(
-                Q(person__name__icontains=typed)
-                | Q(person__name__trigram_similar=typed)
-                | Q(person__name__trigram_word_similar=typed)
+            persons = Person.objects.filter(
+                Q(name__icontains=typed) | Q(name__trigram_word_similar=typed)
             )
-        matched = self
-        for word in words:
-            matched = matched.filter(person__name__icontains=word)
-        return matched
+        else:
+            persons = Person.objects.all()
+            for word in text.split():
+                persons = persons.filter(name__icontains=word)
+        return self.filter(person__in=persons.values("pk"))
 
     def open_against_target(self, programme: str | None = None):
         from cases.targets import open_against_target_q

@@ -155,7 +155,8 @@ def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False
     _confirm_or_raise(actor, checks, confirmed)
     check_place(regency.code, data.get("village"))
     person = Person(regency=regency, created_by=actor, **data)
-    person.full_clean()
+    # The NIK's uniqueness is decided by the database constraint below, not by a racy pre-check.
+    person.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
             person.save()
@@ -188,10 +189,16 @@ def person_update(
     before = snapshot(locked, PERSON_FIELDS)
     for field, value in data.items():
         setattr(locked, field, value)
-    locked.full_clean()
+    locked.full_clean(validate_constraints=False)
     changes = field_changes(locked, PERSON_FIELDS, before)
     if changes:
-        save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)
+        try:
+            with transaction.atomic():
+                save_new_version(
+                    locked, actor=actor, changes=changes, regency_id=locked.regency_id
+                )
+        except IntegrityError:
+            _raise_duplicate(actor, Person.objects.get(nik=locked.nik))
     return locked
 
 

@@ -28,7 +28,7 @@ from cases.forms import (
 from cases.models import Attachment, Case, Person, Programme
 from pmks_portal import access, service_errors
 from pmks_portal.access import Capability
-from pmks_portal.pagination import chosen_page_size, keyset_page
+from pmks_portal.pagination import COUNT_CAP, SEARCH_COUNT_CAP, chosen_page_size, keyset_page
 from pmks_portal.private_files.serving import download_response
 
 read_records = access.requires(Capability.READ_RECORDS)
@@ -57,7 +57,12 @@ def case_list(request):
     cases, (field, descending), form, search_text = _filtered_cases(request)
     size = chosen_page_size(form)
     page = keyset_page(
-        cases, field=field, descending=descending, cursor=request.GET.get("after"), size=size
+        cases,
+        field=field,
+        descending=descending,
+        cursor=request.GET.get("after"),
+        size=size,
+        count_cap=SEARCH_COUNT_CAP if search_text else COUNT_CAP,
     )
     query = request.GET.copy()
     query.pop("after", None)

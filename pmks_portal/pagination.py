@@ -13,6 +13,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 COUNT_CAP = 10_000
+# A fuzzy name search counts its matches for the screen only; a thousand says enough.
+SEARCH_COUNT_CAP = 1_000
 SALT = "pmks.pagination"
 # The rows a list page can show; the first when the user chose none.
 PAGE_SIZES = (25, 50, 100)
@@ -41,7 +43,13 @@ def _cursor_filter(field: str, descending: bool, cursor: str) -> Q:
 
 
 def keyset_page(
-    queryset: QuerySet, *, field: str, descending: bool, cursor: str | None, size: int
+    queryset: QuerySet,
+    *,
+    field: str,
+    descending: bool,
+    cursor: str | None,
+    size: int,
+    count_cap: int = COUNT_CAP,
 ) -> Page:
     """One page of `queryset` ordered by (field, id); `cursor` is the previous page's last row."""
     prefix = "-" if descending else ""
@@ -58,13 +66,13 @@ def keyset_page(
     if has_next:
         last = rows[-1]
         next_cursor = signing.dumps([_encode(getattr(last, field)), last.pk], salt=SALT)
-    capped_count = queryset.order_by()[: COUNT_CAP + 1].count()
+    capped_count = queryset.order_by()[: count_cap + 1].count()
     return Page(
         rows=rows,
         next_cursor=next_cursor,
         has_previous=bool(cursor),
-        count=min(capped_count, COUNT_CAP),
-        count_capped=capped_count > COUNT_CAP,
+        count=min(capped_count, count_cap),
+        count_capped=capped_count > count_cap,
     )
 
 

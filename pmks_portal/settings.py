@@ -130,6 +130,12 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Name search tolerates one or two typos in a name ("Muhamad Risky"): pg_trgm's default
+    # word-similarity threshold (0.6) misses those.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c pg_trgm.word_similarity_threshold=0.5"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when given, is the Celery broker, result backend and cache.

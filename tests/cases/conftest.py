@@ -72,8 +72,11 @@ def balikpapan_case(balikpapan_staff):
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English, the source language; the portal defaults to Indonesian."""
+def english(settings):
+    """Messages are asserted in English, the source language; the portal defaults to Indonesian.
+
+    Pages follow LANGUAGE_CODE when the test client sends no Accept-Language."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
