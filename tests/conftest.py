@@ -137,3 +137,14 @@ def login(client):
 def client_as(db):
     """A new client per persona, for tests with two people at once: `client_as(admin)`."""
     return client_for
+
+
+@pytest.fixture
+def english(settings):
+    """Messages asserted in English, the source language, though the portal defaults to
+    Indonesian: pages follow LANGUAGE_CODE when the test client sends no Accept-Language."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -207,7 +207,6 @@ def _kube(regency_code: str) -> Callable[[Context], models.Model]:
             KubeMember,
             KubePartnership,
             KubeReport,
-            Partner,
         )
 
         def create():

@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.utils import translation
 
 from cases import services
 from cases.categories_data import load_default_categories
@@ -72,13 +71,8 @@ def balikpapan_case(balikpapan_staff):
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are asserted in English, the source language; the portal defaults to Indonesian.
-
-    Pages follow LANGUAGE_CODE when the test client sends no Accept-Language."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def in_english(english):
+    """Every test of this package reads the portal in English (see tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

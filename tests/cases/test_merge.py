@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-
 from django.urls import reverse
 
 from audit.models import AuditEvent

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases.categories_data import load_default_categories
 from cases.models import Category, CategoryAlias
@@ -111,10 +111,8 @@ def grant(staff, kube, amount="20000000", **data):
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English, the source language; the portal defaults to Indonesian."""
-    with translation.override("en"):
-        yield
+def in_english(english):
+    """Every test of this package reads the portal in English (see tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from itertools import count
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from cases import services as case_services
 from cases.categories_data import load_default_categories
@@ -198,10 +198,8 @@ def client_as(db):
 
 
 @pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English, the source language; the portal defaults to Indonesian."""
-    with translation.override("en"):
-        yield
+def in_english(english):
+    """Every test of this package reads the portal in English (see tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ import zlib
 from datetime import date
 
 import pytest
-from django.utils import translation
 
 from cases.categories_data import load_default_categories
 from cases.models import Category, CategoryAlias
@@ -20,12 +19,8 @@ from tests.cases.conftest import register  # noqa: F401 - re-exported for the te
 
 
 @pytest.fixture(autouse=True)
-def english(settings):
-    """Assertions read English, the source language: in the code and in the pages (a browser
-    asking for Indonesian still gets Indonesian)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def in_english(english):
+    """Every test of this package reads the portal in English (see tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)
