@@ -47,7 +47,7 @@ from kube.models import (
 )
 from pmks_portal import access
 from pmks_portal.access import Capability
-from pmks_portal.records import lock_version, save_new_version
+from pmks_portal.records import lock_version, save_new_version, save_reference_row
 from pmks_portal.templatetags.portal import rupiah
 from regions.models import Region
 
@@ -175,22 +175,6 @@ def _audit_changes(obj, fields: list[str], before: dict) -> dict:
 
 def _member_label(person: Person) -> str:
     return f"{person.name} (#{person.pk})"
-
-
-def _save_reference(*, actor, record: models.Model, fields: list[str]) -> None:
-    """Creates or changes a row of province-wide reference data; what changed is audited."""
-    created = record.pk is None
-    before = {} if created else snapshot(type(record).objects.get(pk=record.pk), fields)
-    record.full_clean()
-    record.save()
-    changes = field_changes(record, fields, before)
-    if changes:
-        audit_record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-            target=record,
-            changes=changes,
-        )
 
 
 # --- Groups ----------------------------------------------------------------------------------
@@ -1189,7 +1173,7 @@ def partner_save(*, actor, partner: Partner) -> Partner:
     partner.name = " ".join(partner.name.split())
     if partner.pk is None:
         partner.created_by = actor
-    _save_reference(actor=actor, record=partner, fields=PARTNER_FIELDS)
+    save_reference_row(partner, actor=actor, fields=PARTNER_FIELDS)
     return partner
 
 
@@ -1201,7 +1185,7 @@ BUSINESS_TYPE_FIELDS = ["code", "name", "name_en", "sort_order", "is_active"]
 @transaction.atomic
 def business_type_save(*, actor, business_type: BusinessType) -> BusinessType:
     _require(actor, Capability.MANAGE_REFERENCE)
-    _save_reference(actor=actor, record=business_type, fields=BUSINESS_TYPE_FIELDS)
+    save_reference_row(business_type, actor=actor, fields=BUSINESS_TYPE_FIELDS)
     return business_type
 
 

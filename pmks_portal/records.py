@@ -1,15 +1,17 @@
-"""Editing a versioned record (a `version` column) without losing someone else's change.
+"""Saving edited records so that every change is in the audit trail.
 
-A form carries the version the user opened; the service locks the row and compares. Every saved
-change moves the version on by one and leaves an event in the audit trail, which is also what the
-user is shown of the changes made meanwhile.
+A versioned record (a `version` column) is edited without losing someone else's change: a form
+carries the version the user opened; the service locks the row and compares. Every saved change
+moves the version on by one and leaves an event in the audit trail, which is also what the user is
+shown of the changes made meanwhile. Reference data (categories, partners, business types) has no
+version: the last save wins, and is audited all the same.
 """
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, field_changes, snapshot
 
 # The events of a saved version: what moved the version on.
 VERSION_ACTIONS = [
@@ -63,3 +65,23 @@ def save_new_version(
         reason=reason,
         regency_id=regency_id,
     )
+
+
+def save_reference_row(
+    record: models.Model, *, actor, fields: list[str], more_changes: dict | None = None
+) -> None:
+    """Creates or changes a row of reference data and audits what changed (CREATE or UPDATE):
+    `fields` compared with the row as stored, and `more_changes` the caller makes alongside
+    (a category's aliases). Nothing is audited when nothing changed."""
+    created = record.pk is None
+    before = {} if created else snapshot(type(record).objects.get(pk=record.pk), fields)
+    record.full_clean()
+    record.save()
+    changes = field_changes(record, fields, before) | (more_changes or {})
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+            target=record,
+            changes=changes,
+        )
