@@ -194,9 +194,7 @@ def person_update(
     if changes:
         try:
             with transaction.atomic():
-                save_new_version(
-                    locked, actor=actor, changes=changes, regency_id=locked.regency_id
-                )
+                save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)
         except IntegrityError:
             _raise_duplicate(actor, Person.objects.get(nik=locked.nik))
     return locked
