@@ -89,9 +89,11 @@ def test_signing_out_is_in_the_audit_trail(samarinda_staff):
     client = Client()
     sign_in_with_form(client, samarinda_staff.username, PERSONA_PASSWORD)
     client.post(reverse("logout"))
-    assert AuditEvent.objects.for_object(samarinda_staff).filter(
-        action=AuditEvent.Action.SIGN_OUT, actor=samarinda_staff
-    ).exists()
+    assert (
+        AuditEvent.objects.for_object(samarinda_staff)
+        .filter(action=AuditEvent.Action.SIGN_OUT, actor=samarinda_staff)
+        .exists()
+    )
 
 
 def test_signing_out_ends_the_session_on_the_server(samarinda_staff):
@@ -280,8 +282,11 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(samarinda_
 
     response = here.post(
         reverse("password_change"),
-        {"old_password": PERSONA_PASSWORD, "new_password1": PASSPHRASE_64,
-         "new_password2": PASSPHRASE_64},
+        {
+            "old_password": PERSONA_PASSWORD,
+            "new_password1": PASSPHRASE_64,
+            "new_password2": PASSPHRASE_64,
+        },
     )
 
     assert response["Location"] == reverse("password_change_done")
@@ -301,9 +306,7 @@ def test_a_password_reset_request_does_not_reveal_whether_an_address_is_known(sa
 # --- Headers ----------------------------------------------------------------------------------
 
 
-def test_pages_for_signed_in_users_may_not_be_stored_by_browsers_or_proxies(
-    samarinda_staff, login
-):
+def test_pages_for_signed_in_users_may_not_be_stored_by_browsers_or_proxies(samarinda_staff, login):
     client = login(samarinda_staff)
     for url in (reverse("home"), reverse("regions:list"), "/no-such-page/"):
         cache_control = client.get(url).headers.get("Cache-Control", "")

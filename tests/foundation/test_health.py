@@ -112,9 +112,7 @@ def test_healthz_is_503_quickly_when_the_broker_is_unreachable(client, unreachab
     assert elapsed < 2, f"/healthz took {elapsed:.1f} s with the broker down"
 
 
-def test_healthz_is_503_when_the_broker_answers_but_no_worker_does(
-    client, settings, monkeypatch
-):
+def test_healthz_is_503_when_the_broker_answers_but_no_worker_does(client, settings, monkeypatch):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     monkeypatch.setattr(health, "check_broker", lambda: health.OK)
     monkeypatch.setattr(health, "check_workers", lambda: health.FAILING)

@@ -35,11 +35,16 @@ def add_districts_and_history(admin, how_many: int) -> None:
     samarinda = Region.objects.get(code=SAMARINDA)
     for number in range(how_many):
         Region.objects.create(
-            code=f"{SAMARINDA}.{90 + number}", level=Level.DISTRICT, parent=samarinda,
+            code=f"{SAMARINDA}.{90 + number}",
+            level=Level.DISTRICT,
+            parent=samarinda,
             name=f"Kec. Uji {number}",
         )
         services.region_update(
-            region=samarinda, actor=admin, name=f"Kota Samarinda {number}", is_active=True,
+            region=samarinda,
+            actor=admin,
+            name=f"Kota Samarinda {number}",
+            is_active=True,
             reason=f"Uji {number}",
         )
 

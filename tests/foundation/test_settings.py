@@ -63,7 +63,11 @@ def test_demo_mode_starts_without_a_secret_key(tmp_path):
 
 def test_production_settings_pass_the_deploy_checks_without_a_warning(tmp_path):
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING", env=production_env(tmp_path),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_env(tmp_path),
         tmp_path=tmp_path,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -116,7 +120,12 @@ def test_production_cookies_are_secure_and_host_only(tmp_path):
         "s.CSRF_COOKIE_NAME, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000)"
     )
     assert printed_settings(code, tmp_path) == [
-        "__Host-sessionid", "True", "True", "__Host-csrftoken", "True", "True"
+        "__Host-sessionid",
+        "True",
+        "True",
+        "__Host-csrftoken",
+        "True",
+        "True",
     ]
 
 

@@ -37,8 +37,10 @@ def test_admins_see_users_in_the_menu_and_regency_staff_do_not(admin, samarinda_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["admin", "provincial_officer", "samarinda_staff",
-                                     "samarinda_viewer", "no_role_user"])
+@pytest.mark.parametrize(
+    "persona",
+    ["admin", "provincial_officer", "samarinda_staff", "samarinda_viewer", "no_role_user"],
+)
 def test_every_menu_entry_leads_to_a_page_the_user_may_open(persona, request):
     client = client_for(request.getfixturevalue(persona))
     entries = client.get(reverse("home")).context["main_menu"]
@@ -247,8 +249,9 @@ def test_no_page_has_inline_scripts_or_styles(persona, personas, request, settin
                 if response.status_code in (301, 302, 303):
                     continue
                 pages += 1
-                problems += [f"{method.upper()} {url}: {p}" for p in inline_code_in(
-                    response.content.decode()
-                )]
+                problems += [
+                    f"{method.upper()} {url}: {p}"
+                    for p in inline_code_in(response.content.decode())
+                ]
     assert pages >= 5
     assert not problems, "\n".join(problems)

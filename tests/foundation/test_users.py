@@ -48,7 +48,9 @@ def test_an_admin_creates_a_user_who_gets_a_link_to_set_a_password(admin, login)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:user-detail", args=[user.pk])
     assert (user.role, user.regency_id, user.email) == (
-        Role.REGENCY_STAFF, "64.74", "rina@example.invalid"
+        Role.REGENCY_STAFF,
+        "64.74",
+        "rina@example.invalid",
     )
     assert not user.has_usable_password()
     assert len(mail.outbox) == 1
@@ -124,7 +126,9 @@ def test_a_province_wide_role_drops_the_regency_it_was_given(admin):
     from regions.models import Region
 
     user = services.user_create(
-        actor=admin, username="pak_provinsi", role=Role.PROVINCIAL_OFFICER,
+        actor=admin,
+        username="pak_provinsi",
+        role=Role.PROVINCIAL_OFFICER,
         regency=Region.objects.get(code=SAMARINDA),
     )
     assert user.regency_id is None
@@ -135,9 +139,9 @@ def test_a_province_wide_role_drops_the_regency_it_was_given(admin):
 
 def test_an_admin_moves_a_staff_member_to_another_regency(admin, samarinda_staff, login):
     url = reverse("accounts:user-edit", args=[samarinda_staff.pk])
-    response = login(admin).post(url, new_user_form(
-        username="ignored", email=samarinda_staff.email, regency=BALIKPAPAN
-    ))
+    response = login(admin).post(
+        url, new_user_form(username="ignored", email=samarinda_staff.email, regency=BALIKPAPAN)
+    )
 
     assert response.status_code == 302
     samarinda_staff.refresh_from_db()
@@ -151,9 +155,9 @@ def test_an_admin_moves_a_staff_member_to_another_regency(admin, samarinda_staff
 
 def test_an_admin_makes_a_staff_member_a_provincial_officer(admin, samarinda_staff, login):
     url = reverse("accounts:user-edit", args=[samarinda_staff.pk])
-    login(admin).post(url, new_user_form(
-        email=samarinda_staff.email, role=Role.PROVINCIAL_OFFICER, regency=""
-    ))
+    login(admin).post(
+        url, new_user_form(email=samarinda_staff.email, role=Role.PROVINCIAL_OFFICER, regency="")
+    )
     samarinda_staff.refresh_from_db()
     assert (samarinda_staff.role, samarinda_staff.regency_id) == (Role.PROVINCIAL_OFFICER, None)
 
@@ -162,9 +166,9 @@ def test_editing_to_a_regency_role_without_a_regency_saves_nothing(
     admin, provincial_officer, login
 ):
     url = reverse("accounts:user-edit", args=[provincial_officer.pk])
-    response = login(admin).post(url, new_user_form(
-        email=provincial_officer.email, role=Role.REGENCY_VIEWER, regency=""
-    ))
+    response = login(admin).post(
+        url, new_user_form(email=provincial_officer.email, role=Role.REGENCY_VIEWER, regency="")
+    )
     assert response.status_code == 200
     assert "regency" in response.context["form"].errors
     provincial_officer.refresh_from_db()
@@ -235,9 +239,10 @@ def test_only_admins_reach_the_user_pages(persona, request, balikpapan_staff, cl
         reverse("accounts:user-edit", args=[pk]),
     ]:
         assert client.get(url).status_code == 403, url
-    assert client.post(
-        reverse("accounts:user-set-active", args=[pk]), {"active": "0"}
-    ).status_code == 403
+    assert (
+        client.post(reverse("accounts:user-set-active", args=[pk]), {"active": "0"}).status_code
+        == 403
+    )
     balikpapan_staff.refresh_from_db()
     assert balikpapan_staff.is_active
 
@@ -314,9 +319,7 @@ def test_add_user_refuses_a_regency_for_a_province_wide_role(password_env, kalti
 
 
 def test_add_user_refuses_a_username_that_exists(password_env, samarinda_staff):
-    assert samarinda_staff.username in one_line_error(
-        samarinda_staff.username, "--role", "admin"
-    )
+    assert samarinda_staff.username in one_line_error(samarinda_staff.username, "--role", "admin")
     assert User.objects.filter(username=samarinda_staff.username).count() == 1
 
 
