@@ -4,12 +4,12 @@ import json
 import time
 
 import pytest
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
 from pmks_portal import health
-from pmks_portal.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +23,16 @@ def eager(settings):
 
 @pytest.fixture
 def unreachable_broker(settings, monkeypatch):
-    """A broker is configured (not eager) but nothing listens where it points."""
+    """A broker is configured (not eager) but nothing listens where it points.
+
+    The health check gets an app of its own for that broker: the project's app, and its
+    connection pool, stay as they are for the tests that follow (the real worker's)."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    monkeypatch.setattr(celery_app.conf, "broker_url", UNREACHABLE_BROKER)
-    monkeypatch.setattr(celery_app.conf, "broker_write_url", None)
+    unreachable = Celery("unreachable", broker=UNREACHABLE_BROKER)
+    unreachable.conf.broker_connection_timeout = 1
+    monkeypatch.setattr(health, "celery_app", unreachable)
+    yield
+    unreachable.close()
 
 
 def test_healthz_reports_every_component_in_eager_mode(client, eager):
