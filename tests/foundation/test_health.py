@@ -28,7 +28,8 @@ def unreachable_broker(settings, monkeypatch):
     The health check gets an app of its own for that broker: the project's app, and its
     connection pool, stay as they are for the tests that follow (the real worker's)."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    unreachable = Celery("unreachable", broker=UNREACHABLE_BROKER)
+    # Not set as current: shared tasks must keep publishing through the project's app.
+    unreachable = Celery("unreachable", broker=UNREACHABLE_BROKER, set_as_current=False)
     unreachable.conf.broker_connection_timeout = 1
     monkeypatch.setattr(health, "celery_app", unreachable)
     yield
