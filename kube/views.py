@@ -388,40 +388,49 @@ def _member(kube: Kube, member_pk) -> KubeMember:
     return get_object_or_404(KubeMember.objects.select_related("person"), kube=kube, pk=member_pk)
 
 
-@write_records
-@require_POST
-def member_role(request, pk, member_pk):
+def _member_action(request, pk, member_pk, form_class, service, done: str, invalid: str):
+    """A small POSTed form about one member, handed to one service; back to the member list."""
     kube = _kube(request, pk, write=True)
     member = _member(kube, member_pk)
-    form = MemberRoleForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.member_change_role(actor=request.user, member=member, **form.cleaned_data)
+            service(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
             service_errors.add_message(request, error)
         else:
-            messages.success(request, _("Role changed."))
+            messages.success(request, done)
     else:
-        messages.error(request, _("Choose a role."))
+        messages.error(request, invalid)
     return redirect(f"{reverse('kube:detail', args=[kube.pk])}#members")
+
+
+@write_records
+@require_POST
+def member_role(request, pk, member_pk):
+    return _member_action(
+        request,
+        pk,
+        member_pk,
+        MemberRoleForm,
+        services.member_change_role,
+        _("Role changed."),
+        _("Choose a role."),
+    )
 
 
 @write_records
 @require_POST
 def member_leave(request, pk, member_pk):
-    kube = _kube(request, pk, write=True)
-    member = _member(kube, member_pk)
-    form = MemberLeaveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_leave(actor=request.user, member=member, **form.cleaned_data)
-        except ValidationError as error:
-            service_errors.add_message(request, error)
-        else:
-            messages.success(request, _("Recorded that the member left."))
-    else:
-        messages.error(request, _("Give the date the member left."))
-    return redirect(f"{reverse('kube:detail', args=[kube.pk])}#members")
+    return _member_action(
+        request,
+        pk,
+        member_pk,
+        MemberLeaveForm,
+        services.member_leave,
+        _("Recorded that the member left."),
+        _("Give the date the member left."),
+    )
 
 
 # --- Grants ----------------------------------------------------------------------------------
