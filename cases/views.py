@@ -155,8 +155,7 @@ def person_edit(request, pk):
             )
         except services.EditConflict as conflict:
             context["conflict"] = conflict.meanwhile
-            form.data = form.data.copy()
-            form.data["version"] = Person.objects.get(pk=person.pk).version
+            conflict.offer_current_version(form)
         except services.DuplicateNik as duplicate:
             context["duplicate"] = duplicate
         except services.NeedsConfirmation as pending:
@@ -267,8 +266,7 @@ def case_edit(request, pk):
             )
         except services.EditConflict as conflict:
             context["conflict"] = conflict.meanwhile
-            form.data = form.data.copy()
-            form.data["version"] = Case.objects.get(pk=case.pk).version
+            conflict.offer_current_version(form)
         except ValidationError as error:
             service_errors.add_to_form(form, error)
         else:

@@ -235,8 +235,7 @@ def kube_edit(request, pk):
             )
         except EditConflict as conflict:
             context["conflict"] = conflict.meanwhile
-            form.data = form.data.copy()
-            form.data["version"] = Kube.objects.get(pk=kube.pk).version
+            conflict.offer_current_version(form)
         except ValidationError as error:
             service_errors.add_to_form(form, error)
         else:
@@ -555,8 +554,7 @@ def report_correct(request, pk, year, month):
             )
         except EditConflict as conflict:
             context["conflict"] = conflict.meanwhile
-            form.data = form.data.copy()
-            form.data["version"] = KubeReport.objects.get(pk=report.pk).version
+            conflict.offer_current_version(form)
         except ValidationError as error:
             service_errors.add_to_form(form, error)
         else:

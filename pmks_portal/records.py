@@ -24,14 +24,21 @@ VERSION_ACTIONS = [
 class EditConflict(Exception):
     """Someone saved the record after this user opened it; nothing was saved.
 
-    `meanwhile`: the audit events of the versions saved since, newest first.
+    `meanwhile`: the audit events of the versions saved since, newest first;
+    `current_version`: the version now stored, which a second, deliberate save must carry.
     """
 
-    def __init__(self, meanwhile: list[AuditEvent]):
+    def __init__(self, meanwhile: list[AuditEvent], current_version: int):
         super().__init__(
             _("Someone else changed this record while you were editing it. Nothing was saved.")
         )
         self.meanwhile = meanwhile
+        self.current_version = current_version
+
+    def offer_current_version(self, form) -> None:
+        """Keeps the user's entries in `form` but lets them save over the newer version."""
+        form.data = form.data.copy()
+        form.data["version"] = self.current_version
 
 
 def lock_version(model: type[models.Model], pk, expected_version: int):
@@ -42,7 +49,7 @@ def lock_version(model: type[models.Model], pk, expected_version: int):
         events = (
             AuditEvent.objects.for_object(current).with_actor().filter(action__in=VERSION_ACTIONS)
         )
-        raise EditConflict(list(events[: max(newer, 1)]))
+        raise EditConflict(list(events[: max(newer, 1)]), current.version)
     return current
 
 

@@ -134,8 +134,7 @@ def meeting_edit(request, pk):
             )
         except EditConflict as conflict:
             form.add_error(None, str(conflict))
-            form.data = form.data.copy()
-            form.data["version"] = Meeting.objects.get(pk=pk).version
+            conflict.offer_current_version(form)
         except ValidationError as error:
             service_errors.add_to_form(form, error)
         else:
@@ -784,8 +783,7 @@ def follow_up_update(request, pk):
             )
         except EditConflict as conflict:
             form.add_error(None, str(conflict))
-            form.data = form.data.copy()
-            form.data["version"] = FollowUp.objects.get(pk=pk).version
+            conflict.offer_current_version(form)
         except ValidationError as error:
             service_errors.add_to_form(form, error)
         else:
