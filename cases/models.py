@@ -170,11 +170,45 @@ class CaseSource(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
+class NameWord(models.Model):
+    """A word found in some person's name (upper case), once: the vocabulary that a name search
+    matches typed words against, by trigrams. Written by PostgreSQL triggers (migration 0006);
+    empty and unused on SQLite."""
+
+    word = models.CharField(max_length=150, primary_key=True)
+
+    class Meta:
+        db_table = "cases_name_word"
+
+    def __str__(self):
+        return self.word
+
+
+class PersonNameWord(models.Model):
+    """A word of a person's name: the postings of the name search (see cases/name_search.py).
+    Written by PostgreSQL triggers on every insert and rename of a person, bulk ones included."""
+
+    pk = models.CompositePrimaryKey("word", "person")
+    word = models.CharField(max_length=150)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "cases_person_name_word"
+
+    def __str__(self):
+        return f"{self.word} · {self.person_id}"
+
+
 class Case(models.Model):
     """One PMKS condition of one person in one regency, followed until it ends."""
 
+    # Indexed with the regency (Meta): a name search tests each candidate person's scope there.
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="cases"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
@@ -232,6 +266,7 @@ class Case(models.Model):
             models.Index(fields=["-registered_on", "-id"], name="case_registered"),
             models.Index(fields=["regency", "status"], name="case_regency_status"),
             models.Index(fields=["regency", "programme", "status"], name="case_regency_programme"),
+            models.Index(fields=["person", "regency"], name="case_person_regency"),
         ]
 
     def __str__(self):

@@ -3,10 +3,17 @@
 import re
 
 from django.db import connections, models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
+from cases import name_search
 from cases.nik import normalise_number
 from pmks_portal import access
+from pmks_portal.pagination import SEARCH_COUNT_CAP
+
+# One more person than the list counts cases: when the cap cuts persons off, their cases
+# number more than SEARCH_COUNT_CAP too, and the list says "more than" truthfully.
+SEARCH_PERSON_CAP = SEARCH_COUNT_CAP + 1
 
 
 class PersonQuerySet(models.QuerySet):
@@ -31,26 +38,30 @@ class CaseQuerySet(models.QuerySet):
     def matching(self, text: str):
         """Cases whose person has this NIK or KK number, or a name like this one.
 
-        The persons are found first, through their own indexes, and the cases by person: far
-        cheaper at a million cases than testing the name on every case row. On PostgreSQL the
-        name match tolerates spelling (pg_trgm word similarity, GIN-indexed; the threshold is
-        set with the connection in settings); on SQLite every word typed must be in the name.
+        Apply it after the other filters: a name picks persons among those with a case in this
+        queryset, at most SEARCH_PERSON_CAP of them, the closest names first, then their cases.
+        A common single name ("Siti") matches tens of thousands of persons in a million: the
+        cap keeps the search as fast as a rare name, and the list then says "more than 1,000
+        cases", which asks for more of the name. On PostgreSQL a name tolerates spelling
+        (cases/name_search.py) and its persons are fetched here, once, for both the page and
+        its count; on SQLite every word typed must be in the name.
         """
         from cases.models import Person
 
         digits = normalise_number(text)
         if re.fullmatch(r"\d{16}", digits):
             persons = Person.objects.filter(Q(nik=digits) | Q(kk_number=digits))
-        elif connections[self.db].vendor == "postgresql":
-            typed = text.strip()
-            persons = Person.objects.filter(
-                Q(name__icontains=typed) | Q(name__trigram_word_similar=typed)
-            )
-        else:
-            persons = Person.objects.all()
-            for word in text.split():
-                persons = persons.filter(name__icontains=word)
-        return self.filter(person__in=persons.values("pk"))
+            return self.filter(person__in=persons.values("pk"))
+        if connections[self.db].vendor == "postgresql":
+            ids = name_search.closest_person_ids(self, text, SEARCH_PERSON_CAP)
+            # IN (SELECT unnest(...)), not IN (1, 2, ...): with the ids as a list the planner
+            # prefers walking every case in date order, testing each one's person (measured
+            # 43 ms against 2.4 ms for a thousand persons at a million cases).
+            return self.filter(person__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+        persons = Person.objects.filter(Exists(self.filter(person=OuterRef("pk"))))
+        for word in name_search.typed_words(text):
+            persons = persons.filter(name__icontains=word)
+        return self.filter(person__in=persons.order_by("pk").values("pk")[:SEARCH_PERSON_CAP])
 
     def open_against_target(self, programme: str | None = None):
         from cases.targets import open_against_target_q

@@ -43,12 +43,12 @@ def _filtered_cases(request):
         regency_limit=access.regency_limit(request.user),
         province_code=settings.PMKS_PROVINCE_CODE,
     )
-    search_text = searches.recall(request.session, request.GET.get("s"))
-    if search_text:
-        cases = cases.matching(search_text)
     sort = CaseFilterForm.SORTS["newest"]
     if form.is_bound and form.is_valid():
         cases, sort = form.apply(cases)
+    search_text = searches.recall(request.session, request.GET.get("s"))
+    if search_text:
+        cases = cases.matching(search_text)  # last: it picks persons among the filtered cases
     return cases, sort, form, search_text
 
 

@@ -630,9 +630,10 @@ def database_fingerprint() -> dict:
                 for field in meta.concrete_fields
                 if field.column != "last_login"
             )
+            order = ", ".join(quote(field.column) for field in meta.pk_fields)  # composite too
             cursor.execute(
                 f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 - names from models
-                f"ORDER BY {quote(meta.pk.column)}"
+                f"ORDER BY {order}"
             )
             fingerprint[meta.label_lower] = cursor.fetchall()
     return fingerprint

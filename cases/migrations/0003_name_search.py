@@ -6,6 +6,8 @@ matching, so this migration does nothing there.
 
 from django.db import migrations
 
+from pmks_portal.migration_sql import postgres_only
+
 CREATE = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS person_name_trgm ON cases_person USING gin (name gin_trgm_ops)",
@@ -13,16 +15,7 @@ CREATE = [
 DROP = ["DROP INDEX IF EXISTS person_name_trgm"]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("cases", "0002_categories")]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [postgres_only(CREATE, DROP)]

@@ -4,6 +4,8 @@ million cases). PostgreSQL only, like 0003."""
 
 from django.db import migrations
 
+from pmks_portal.migration_sql import postgres_only
+
 CREATE = [
     "CREATE INDEX IF NOT EXISTS person_name_upper_trgm ON cases_person "
     "USING gin (UPPER(name) gin_trgm_ops)",
@@ -11,16 +13,7 @@ CREATE = [
 DROP = ["DROP INDEX IF EXISTS person_name_upper_trgm"]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("cases", "0004_person_kk_number_index")]
 
-    operations = [migrations.RunPython(_run(CREATE), _run(DROP))]
+    operations = [postgres_only(CREATE, DROP)]

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from django.db import connection, connections
 
-from cases import services
-from cases.models import Case, Person
+from cases import querysets, services
+from cases.models import Case, NameWord, Person, PersonNameWord
 from tests.cases.conftest import register
 
 pytestmark = pytest.mark.postgres
@@ -22,10 +22,37 @@ def on_postgresql(db):
         pytest.fail("This test needs PostgreSQL: run `make test-postgres`.")
 
 
-def test_the_trigram_index_exists(db):
+def words_of(person):
+    return set(PersonNameWord.objects.filter(person=person).values_list("word", flat=True))
+
+
+def test_triggers_keep_the_word_index_on_every_kind_of_write(samarinda_staff):
+    case = register(samarinda_staff, name="Siti Ma'ruf")
+    person = case.person
+    assert words_of(person) == {"SITI", "MA", "RUF"}
+    Person.objects.filter(pk=person.pk).update(name="Siti Aminah", notes="renamed")
+    assert words_of(person) == {"SITI", "AMINAH"}
+    Person.objects.filter(pk=person.pk).update(notes="the name stays")
+    assert words_of(person) == {"SITI", "AMINAH"}
+    bulk = Person.objects.bulk_create(
+        [Person(name=name, sex="L", regency_id="64.72") for name in ("Rudi Hartono", "Bambang")]
+    )
+    assert [words_of(p) for p in bulk] == [{"RUDI", "HARTONO"}, {"BAMBANG"}]
+    vocabulary = set(NameWord.objects.values_list("word", flat=True))
+    assert {"SITI", "AMINAH", "RUDI", "HARTONO", "BAMBANG", "MA", "RUF"} <= vocabulary
+
+
+def test_the_word_vocabulary_has_a_trigram_index(db):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_name_trgm'")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'cases_name_word_trgm'")
         assert "gin_trgm_ops" in cursor.fetchone()[0]
+
+
+def test_identical_words_come_before_similar_spellings_under_the_cap(monkeypatch, samarinda_staff):
+    monkeypatch.setattr(querysets, "SEARCH_PERSON_CAP", 1)
+    register(samarinda_staff, name="Sitti Aminah")  # registered first: the lower id
+    identical = register(samarinda_staff, name="Siti Aminah")
+    assert list(Case.objects.matching("Siti Aminah").values_list("pk", flat=True)) == [identical.pk]
 
 
 def test_name_search_tolerates_misspelling(samarinda_staff):

@@ -1,0 +1,114 @@
+"""Spelling-tolerant name search on PostgreSQL, through a word index of person names.
+
+PostgreSQL triggers (migration 0006) keep the words of every person's name in two tables:
+NameWord, each distinct word once, trigram-indexed, and PersonNameWord, a word and a person per
+row. A search looks up the spellings of each typed word in the small word table (the word
+itself, words similar by trigrams, words starting with it), then the persons that have a spelling
+of every typed word, by index-only scans. Its cost follows the number of matching persons, not
+the size of the registry, and no name is re-read to score it: at a million cases a common name
+("Siti") costs tens of milliseconds where a trigram test of every candidate name cost hundreds.
+"""
+
+import re
+
+from django.db import connections
+
+# Letters and digits, as cases_name_words() in SQL splits a name: "Ma'ruf" is MA and RUF.
+WORD = re.compile(r"[^\W_]+")
+# A typed word this short is matched whole: as a prefix or by trigrams, "AN" would match
+# hundreds of spellings.
+FUZZY_FROM_LENGTH = 3
+MAX_TYPED_WORDS = 6
+
+# Two tiers, in one statement. First the persons whose name has every typed word as it was
+# typed, walked in id order along the word index until the cap is reached: a common name
+# ("Siti") is answered after a few thousand index entries instead of all its spellings' tens of
+# thousands. Only when they are fewer than the cap (a rarer name, a misspelling) does the second
+# tier run (PostgreSQL skips it otherwise: a one-time filter): every spelling of every typed
+# word, each person scored by the closest spelling of each word, identical words scoring 1.
+# The spellings are materialised so that each one's closeness is computed once, not per person.
+CLOSEST_PERSONS = """
+WITH typed AS (
+    SELECT typed_word, position
+    FROM unnest(%s::text[]) WITH ORDINALITY AS t(typed_word, position)
+),
+identical AS MATERIALIZED (
+    SELECT posting.person_id FROM cases_person_name_word AS posting
+    WHERE posting.word = %s
+      AND NOT EXISTS (
+          SELECT 1 FROM typed WHERE NOT EXISTS (
+              SELECT 1 FROM cases_person_name_word AS other
+              WHERE other.word = typed.typed_word AND other.person_id = posting.person_id
+          )
+      )
+      AND posting.person_id IN ({in_scope})
+    ORDER BY posting.person_id
+    LIMIT %s
+),
+spellings AS MATERIALIZED (
+    SELECT typed.position, known.word, similarity(known.word, typed.typed_word) AS closeness
+    FROM typed CROSS JOIN LATERAL (
+        SELECT word FROM cases_name_word
+        WHERE word = typed.typed_word
+           OR (length(typed.typed_word) >= %s
+               AND (word %% typed.typed_word OR word LIKE typed.typed_word || '%%'))
+    ) AS known
+),
+per_word AS (
+    SELECT posting.person_id, spellings.position, max(spellings.closeness) AS closeness
+    FROM spellings JOIN cases_person_name_word AS posting ON posting.word = spellings.word
+    GROUP BY posting.person_id, spellings.position
+),
+candidates AS ({candidates})
+SELECT person_id FROM identical WHERE (SELECT count(*) FROM identical) >= %s
+UNION ALL
+(
+    SELECT person_id FROM candidates
+    WHERE (SELECT count(*) FROM identical) < %s AND person_id IN ({in_scope})
+    ORDER BY closeness DESC, person_id
+    LIMIT %s
+)
+"""
+
+
+def _candidates(word_count: int) -> str:
+    """The persons with a spelling of every typed word, and their score.
+
+    With one typed word that is every person of the previous step: no second grouping, whose
+    guessed row count (200) would lead the planner to test each candidate's scope one by one
+    where a hash of the scope's persons is far cheaper (a small regency: 130 -> 25 ms).
+    """
+    if word_count == 1:
+        return "SELECT person_id, closeness FROM per_word"
+    return (
+        "SELECT person_id, sum(closeness) AS closeness FROM per_word "
+        "GROUP BY person_id HAVING count(*) = cardinality(%s::text[])"
+    )
+
+
+def typed_words(text: str) -> list[str]:
+    """The words of a search text, upper-cased as the word index keeps them."""
+    return WORD.findall(text.upper())[:MAX_TYPED_WORDS]
+
+
+def closest_person_ids(cases, text: str, limit: int) -> list[int]:
+    """Ids of at most `limit` persons with a case in `cases` whose name has a spelling of every
+    word of `text`, the closest names first (in no particular order: they are a set)."""
+    words = typed_words(text)
+    if not words:
+        return []
+    in_scope, scope_params = cases.order_by().values("person_id").query.sql_with_params()
+    sql = CLOSEST_PERSONS.format(in_scope=in_scope, candidates=_candidates(len(words)))
+    # The longest typed word leads the first tier: usually the rarest, the shortest walk.
+    longest = max(words, key=len)
+    params = [
+        words,
+        longest, *scope_params, limit,  # identical
+        FUZZY_FROM_LENGTH,  # spellings
+        *([words] if len(words) > 1 else []),  # candidates: every typed word
+        limit,  # the first tier is enough
+        limit, *scope_params, limit,  # or the second
+    ]  # fmt: skip
+    with connections[cases.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [person_id for (person_id,) in cursor.fetchall()]
