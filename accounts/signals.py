@@ -8,12 +8,13 @@ from django.dispatch import receiver
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
-from pmks_portal.middleware import LOGIN_TIME_KEY
+from pmks_portal.middleware import LOGIN_TIME_KEY, restart_idle_timeout
 
 
 @receiver(user_logged_in)
 def record_sign_in(sender, request, user, **kwargs):
     request.session[LOGIN_TIME_KEY] = time.time()
+    restart_idle_timeout(request.session)
     audit_record(actor=user, action=AuditEvent.Action.SIGN_IN, target=user)
 
 

@@ -63,7 +63,7 @@ WARMUP = 5
 P95_GOAL_MS = 150.0
 REPORTS_GOAL_S = 60.0
 RESULTS = ROOT / "bench-results"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.backends.UserWithRegencyBackend"
 
 
 class Report:

@@ -8,8 +8,8 @@ queries of each request. Run with:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pmks_bench .venv/bin/python bench/run.py
 
 Steps: migrate, load the regions, seed up to BENCH_CASES synthetic cases (once: what is there
-already counts), VACUUM ANALYZE, then time the pages and the import. Figures are printed and
-written to bench-results/latest.txt.
+already counts), VACUUM ANALYZE, then time the pages and the import of a CSV and an XLSX
+file. Figures are printed and written to bench-results/latest.txt.
 
 Environment: BENCH_CASES (default 1,000,000), BENCH_ITERATIONS (timed requests per line,
 default 200; a line stops after BENCH_LINE_SECONDS, default 90, once it has 30), BENCH_IMPORT_ROWS
@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmks_portal.settings")
 
 import django  # noqa: E402
+import openpyxl  # noqa: E402
 
 django.setup()
 
@@ -69,7 +70,7 @@ P95_GOAL_MS = 150.0
 IMPORT_GOAL = 2_000  # rows/s
 # PERFORMANCE.md G3: query budgets, whatever the page size.
 QUERY_BUDGET = {"list": 5, "search": 5, "detail": 8}
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.backends.UserWithRegencyBackend"
 NEXT_CURSOR = re.compile(r"[?&](?:amp;)?after=([^\"&]+)")
 
 
@@ -432,43 +433,52 @@ IMPORT_HEADERS = [
 ]
 
 
-def write_import_file(path: Path, rows: int) -> None:
+def import_rows(rows: int):
     """A spreadsheet as Samarinda staff keep one: new people with unique NIKs, in their city."""
     catalogue = demo.Catalogue.load(random.Random("bench:places"))
     catalogue.places = {REGENCY: catalogue.places[REGENCY]}
     generator = demo.Generator(catalogue, seed="bench:import", used_niks=demo.existing_niks())
     generator.regencies = demo.Weighted([(REGENCY, 1)])
     codes = {pk: code for code, pk in catalogue.categories.items()}
+    yield IMPORT_HEADERS
     written = 0
+    while written < rows:
+        batch = generator.batch(min(5_000, rows - written))
+        for case in batch.cases:
+            person = batch.persons[case["_person"]]
+            birth = person.get("birth_date")
+            yield [
+                person.get("nik", ""),
+                person["name"],
+                person["sex"],
+                person.get("birth_place", ""),
+                birth.strftime("%d/%m/%Y") if birth else "",
+                codes[case["category_id"]],
+                case["village_id"] or case["district_id"],
+                person.get("address", ""),
+                case["found_on"].isoformat(),
+                "",
+            ]
+            written += 1
+
+
+def write_import_file(path: Path, rows: int) -> None:
+    """The rows of import_rows() as CSV, or as XLSX (text cells, as a sheet formatted as text)."""
+    if path.suffix == ".xlsx":
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet("data")
+        for line in import_rows(rows):
+            sheet.append(line)
+        workbook.save(path)
+        return
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
-        out.writerow(IMPORT_HEADERS)
-        while written < rows:
-            batch = generator.batch(min(5_000, rows - written))
-            for case in batch.cases:
-                person = batch.persons[case["_person"]]
-                birth = person.get("birth_date")
-                out.writerow(
-                    [
-                        person.get("nik", ""),
-                        person["name"],
-                        person["sex"],
-                        person.get("birth_place", ""),
-                        birth.strftime("%d/%m/%Y") if birth else "",
-                        codes[case["category_id"]],
-                        case["village_id"] or case["district_id"],
-                        person.get("address", ""),
-                        case["found_on"].isoformat(),
-                        "",
-                    ]
-                )
-                written += 1
+        csv.writer(handle).writerows(import_rows(rows))
 
 
-def bench_import(report: Report) -> None:
-    """Check then commit, as an upload goes (the services the Celery tasks call), rolled back
-    afterwards so that the data set keeps its size."""
-    label = f"import, {IMPORT_ROWS:,} rows (CSV): check + commit"
+def bench_import(report: Report, fmt: str) -> None:
+    """Check then commit a CSV or XLSX file, as an upload goes (the services the Celery tasks
+    call), rolled back afterwards so that the data set keeps its size."""
+    label = f"import, {IMPORT_ROWS:,} rows ({fmt.upper()}): check + commit"
     if importlib.util.find_spec("cases.importing") is None:
         report(f"{label:<52} not available yet (cases/importing.py does not exist)")
         return
@@ -485,7 +495,7 @@ def bench_import(report: Report) -> None:
         report(f"{label:<52} not available yet (cases.importing lacks {', '.join(missing)})")
         return
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"import-{IMPORT_ROWS}.csv"
+    path = RESULTS / f"import-{IMPORT_ROWS}.{fmt}"
     # Written afresh each time: its NIKs must be new to the database as it is now.
     write_import_file(path, IMPORT_ROWS)
     regency = Region.objects.get(code=REGENCY)
@@ -565,7 +575,8 @@ def main() -> None:
     )
     report()
     bench_pages(report)
-    bench_import(report)
+    bench_import(report, "csv")
+    bench_import(report, "xlsx")
     report(f"Load average after: {load()}.")
     print(f"\nWritten to {report.save().relative_to(ROOT)}")
 

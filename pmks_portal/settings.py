@@ -217,7 +217,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.UserWithRegencyBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -244,7 +244,10 @@ AXES_VERBOSE = False
 # Sessions: in the database (a Redis outage logs nobody out), ended after idle time.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout restarts with the user's requests, the session being saved at most once a
+# minute (pmks_portal.middleware.SessionLifetimeMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_MAX_HOURS", 12) * 3600
 SESSION_COOKIE_HTTPONLY = True

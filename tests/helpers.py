@@ -8,7 +8,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # force_login needs a backend that can load the user back from the session; the first one in
 # AUTHENTICATION_BACKENDS (axes) only authenticates.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "accounts.backends.UserWithRegencyBackend"
+# The queries of every signed-in request: the session, and the user with the regency. Within a
+# minute of sign-in the session is not saved again (the idle timeout restarts once a minute).
+SESSION_AND_USER = 2
 
 # A passphrase that every persona shares and that passes the password validators.
 PERSONA_PASSWORD = "Pesut-Mahakam-berenang-2026"

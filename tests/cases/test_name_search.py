@@ -63,7 +63,7 @@ def test_a_search_runs_a_fixed_number_of_queries(
     location = client.post(reverse("cases:search"), {"q": "rudi"})["Location"]
     # The list's queries (see test_views), and on PostgreSQL one more: the matching persons'
     # ids, fetched once for both the page and its count.
-    expected = 11 + (connection.vendor == "postgresql")
+    expected = 7 + (connection.vendor == "postgresql")
     with django_assert_num_queries(expected):
         response = client.get(f"{location}&size=100")
     assert len(response.context["page"].rows) == matches

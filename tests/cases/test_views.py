@@ -222,10 +222,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
     for number in range(extra):
         register(samarinda_staff, name=f"Anak {number}", category="AJ")
     client = login(samarinda_staff)
-    # session, user, the page of cases (one join), the capped count, the user's regency (menu),
-    # the filter form's choices (categories, districts, villages of the regency), and the
-    # session's sliding expiry (savepoint, update, release).
-    with django_assert_num_queries(11):
+    # session, user with the regency, the page of cases (one join), the capped count, and the
+    # filter form's choices (categories, districts, villages of the regency).
+    with django_assert_num_queries(7):
         response = client.get(reverse("cases:list"), {"size": "100"})
     assert len(response.context["page"].rows) == extra + 1
 
@@ -236,11 +235,10 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     client = login(samarinda_staff)
     url = reverse("cases:detail", args=[samarinda_case.pk])
     client.get(url)
-    # session, user, the case with its person, places and programme details (one join), the
-    # view-log insert, the user's regency (menu), interventions, attachments (with who uploaded
-    # them, one join), status history, audit history, and the session's sliding expiry
-    # (savepoint, update, release).
-    with django_assert_num_queries(12):
+    # session, user with the regency, the case with its person, places and programme details
+    # (one join), the view-log insert, interventions, attachments (with who uploaded them, one
+    # join), status history, audit history.
+    with django_assert_num_queries(8):
         client.get(url)
 
 

@@ -193,7 +193,26 @@ def clock(monkeypatch):
 
 def test_the_idle_timeout_is_thirty_minutes_by_default():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_REFRESH_SECONDS == 60
+
+
+def test_the_idle_timeout_restarts_at_most_once_a_minute_not_on_every_request(
+    samarinda_staff, clock
+):
+    client = Client()
+    sign_in_with_form(client, samarinda_staff.username, PERSONA_PASSWORD)
+
+    def expires():
+        return Session.objects.get(session_key=client.session.session_key).expire_date
+
+    client.get(reverse("home"))
+    first = expires()
+    clock.advance(seconds=30)
+    client.get(reverse("home"))
+    assert expires() == first  # no write within the minute
+    clock.advance(seconds=31)
+    client.get(reverse("home"))
+    assert timedelta(seconds=61) <= expires() - first < timedelta(seconds=65)
 
 
 def test_a_session_idle_for_longer_than_the_timeout_ends(samarinda_staff, clock):

@@ -13,14 +13,10 @@ from openpyxl import load_workbook
 from audit.models import AuditEvent
 from kube import services
 from kube.models import Kube, KubeMember, KubeReport
+from tests.helpers import SESSION_AND_USER
 from tests.kube.conftest import form_group, grant, months_back, new_group, report_data
 
 pytestmark = pytest.mark.django_db
-
-# Every signed-in page: the session and the user first; after the page the session is saved
-# again for the idle timeout (SAVEPOINT, UPDATE django_session, RELEASE SAVEPOINT).
-SESSION_AND_USER = 2
-SESSION_SAVE = 3
 
 
 def month_kwargs(kube, month) -> dict:
@@ -360,9 +356,8 @@ def test_the_list_runs_a_fixed_number_of_queries(
     form_group(samarinda_staff, name="KUBE Utama")
     client = login(samarinda_staff)
     # The rules, the page of groups (one join), the capped count, the page's reports of the last
-    # 12 months, its member counts, the user's regency (menu), the filter's districts and
-    # business types.
-    with django_assert_num_queries(SESSION_AND_USER + 8 + SESSION_SAVE):
+    # 12 months, its member counts, the filter's districts and business types.
+    with django_assert_num_queries(SESSION_AND_USER + 7):
         response = client.get(reverse("kube:list"), {"size": "100"})
     assert len(response.context["rows"]) == extra + 1
 
@@ -387,8 +382,8 @@ def test_the_group_page_runs_a_fixed_number_of_queries(
     url = reverse("kube:detail", args=[kube.pk])
     # The group (one join), the view-log insert, the rules, members with their persons, their
     # open fakir miskin cases, grants with partners, their payment stages, reports,
-    # partnerships, the user's regency (menu), stage history, status history, audit history.
-    with django_assert_num_queries(SESSION_AND_USER + 13 + SESSION_SAVE):
+    # partnerships, stage history, status history, audit history.
+    with django_assert_num_queries(SESSION_AND_USER + 12):
         response = client.get(url)
     assert response.context["chart"].points == reports
 
@@ -402,7 +397,7 @@ def test_the_completeness_page_runs_a_fixed_number_of_queries(
     client = login(provincial_officer)
     # The rules, the expected counts (one column a month), the received and late reports, the
     # groups still to report (one join).
-    with django_assert_num_queries(SESSION_AND_USER + 4 + SESSION_SAVE):
+    with django_assert_num_queries(SESSION_AND_USER + 4):
         response = client.get(reverse("kube:completeness"))
     assert len(response.context["table"]) == 2
 

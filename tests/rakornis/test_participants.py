@@ -12,12 +12,11 @@ from django.urls import reverse
 from rakornis import services, stats
 from rakornis.models import Attendance, InstitutionType, Participant, ParticipantRole
 from tests.conftest import BALIKPAPAN, SAMARINDA
+from tests.helpers import SESSION_AND_USER
 from tests.rakornis.conftest import KUTAI_TIMUR, make_meeting, participant_data, today, upload
 
 pytestmark = pytest.mark.django_db
 
-SESSION_AND_USER = 2
-SESSION_SAVE = 3
 
 GOOD_CSV = (
     "Nama;Jabatan;Instansi;Kabupaten/Kota;Peran;No HP;Email;Hadir\n"
@@ -336,7 +335,7 @@ def test_the_participant_list_costs_the_same_however_many_participants(
     # The meeting with its host; the participants with their regency, days present and
     # presence on the day; counts by regency (grouped) and the regencies of the province;
     # counts by institution; present by day.
-    expected = SESSION_AND_USER + 6 + SESSION_SAVE
+    expected = SESSION_AND_USER + 6
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert len(response.context["participants"]) == 4

@@ -184,8 +184,8 @@ def test_the_province_dashboard_runs_a_fixed_number_of_queries(
     client = login(provincial_officer)
     client.get(reverse("reports:province"))  # fills the targets and overview caches
     # Warm (the figures of this refresh are cached): session, user; the summary states (with
-    # the regencies' names); the session's sliding expiry (savepoint, update, release).
-    with django_assert_num_queries(6):
+    # the regencies' names).
+    with django_assert_num_queries(3):
         client.get(reverse("reports:province"))
     register(samarinda_staff, name="Satu Lagi")
     register(samarinda_staff, name="Dua Lagi")
@@ -193,7 +193,7 @@ def test_the_province_dashboard_runs_a_fixed_number_of_queries(
     # Cold (first view after a refresh), whatever the number of cases: the same, and the
     # stock series, the flow series, the month's breakdown by category and the categories'
     # names.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(reverse("reports:province"))
     assert response.context["overview"].standing(SAMARINDA, "bebas-anak-jalanan").remaining == 4
 
@@ -203,15 +203,14 @@ def test_the_regency_dashboard_runs_a_fixed_number_of_queries(
 ):
     client = login(samarinda_staff)
     client.get(reverse("reports:regency", args=[SAMARINDA]))
-    # Warm: session, user; the regency (scope); its summary state; the user's regency (menu);
-    # the session's sliding expiry (savepoint, update, release).
-    with django_assert_num_queries(8):
+    # Warm: session, user with the regency; the regency (scope); its summary state.
+    with django_assert_num_queries(4):
         client.get(reverse("reports:regency", args=[SAMARINDA]))
     register(samarinda_staff, name="Satu Lagi")
     summary.refresh()
     # Cold: the same, and the stock series, the flow series, the month's breakdown by district
     # and category, and the categories' names.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(8):
         client.get(reverse("reports:regency", args=[SAMARINDA]))
 
 
@@ -219,9 +218,9 @@ def test_the_district_page_runs_a_fixed_number_of_queries(
     login, samarinda_staff, registry, django_assert_num_queries
 ):
     client = login(samarinda_staff)
-    # session, user; the district with its regency (scope); its breakdown; the summary state;
-    # the user's regency (menu); the session's sliding expiry (savepoint, update, release).
-    with django_assert_num_queries(9):
+    # session, user with the regency; the district with its regency (scope); its breakdown;
+    # the summary state.
+    with django_assert_num_queries(5):
         client.get(reverse("reports:district", args=[SAMARINDA_UTARA]))
 
 
