@@ -1,9 +1,9 @@
 """Case import from the spreadsheets dinsos staff keep (CSV or XLSX), in two steps.
 
 1. Check: the upload is typed by its content (CSV text or an XLSX zip), held to a size limit and,
-   for XLSX, to an uncompressed-size and entry-count limit before openpyxl opens it. Every row is
-   validated in Python against reference data loaded in bulk (categories, regions, open cases;
-   registered NIKs by chunked IN lookups). The outcome is kept: counts and samples in
+   for XLSX, to an uncompressed-size and entry-count limit before python-calamine opens it. Every
+   row is validated in Python against reference data loaded in bulk (categories, regions, open
+   cases; registered NIKs by chunked IN lookups). The outcome is kept: counts and samples in
    ``ImportBatch.summary``, the rows as read (JSON lines, so an XLSX is parsed only once), and
    the rejected rows with a reason per column, for the file staff download, fix and upload again.
 2. Commit: the rows are checked again against the registry as it is then, and the valid ones are

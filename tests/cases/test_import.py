@@ -189,7 +189,10 @@ def test_dates_that_cannot_be_read_say_why(text, message):
 def test_xlsx_cells_become_text_except_whole_numbers_which_stay_exact():
     assert importing.cell_value(6472051705120003) == 6472051705120003
     assert importing.cell_value(6.47205e15) == "6.47205E+15"
-    assert importing.cell_value(6472051705120003.0) == "6.47205170512E+15"
+    # Excel keeps 15 digits: a 16-digit number ending in 0 may have lost its last digit; one
+    # ending in another digit was written exactly (by another program) and stays whole.
+    assert importing.cell_value(6472051705120010.0) == "6.47205170512001E+15"
+    assert importing.cell_value(6472051705120003.0) == 6472051705120003
     assert importing.cell_value(64.72) == "64.72"
     assert importing.cell_value(12.0) == 12
     assert importing.cell_value(datetime(2010, 8, 17)) == "2010-08-17"
@@ -227,12 +230,12 @@ def test_a_file_over_the_size_limit_is_refused(samarinda_staff, monkeypatch):
     assert not ImportBatch.objects.exists()
 
 
-def test_a_zip_bomb_is_refused_before_openpyxl_opens_it(samarinda_staff, monkeypatch):
+def test_a_zip_bomb_is_refused_before_the_workbook_is_opened(samarinda_staff, monkeypatch):
     data = xlsx_bytes([row()])
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(entry.file_size for entry in archive.infolist())
     monkeypatch.setattr(files, "MAX_XLSX_UNCOMPRESSED", unpacked - 1)
-    monkeypatch.setattr(files.openpyxl, "load_workbook", pytest.fail)
+    monkeypatch.setattr(files.CalamineWorkbook, "from_filelike", pytest.fail)
     with pytest.raises(importing.ImportFileError, match="unpacks to more than"):
         upload(samarinda_staff, data, name="bom.xlsx")
 
@@ -241,6 +244,15 @@ def test_a_zip_with_too_many_entries_is_refused(samarinda_staff, monkeypatch):
     monkeypatch.setattr(files, "MAX_XLSX_ENTRIES", 3)
     with pytest.raises(importing.ImportFileError, match="too many parts"):
         upload(samarinda_staff, xlsx_bytes([row()]), name="data.xlsx")
+
+
+def test_a_damaged_workbook_is_refused_with_a_message(samarinda_staff):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook><sheets><sheet")  # cut off
+    batch = upload(samarinda_staff, buffer.getvalue(), name="data.xlsx")
+    assert batch.status == ImportBatch.Status.FAILED
+    assert "damaged" in batch.failure
 
 
 def test_a_zip_that_is_no_workbook_is_refused(samarinda_staff):
@@ -526,13 +538,37 @@ def test_xlsx_with_a_title_row_numbers_dates_and_blank_rows(samarinda_staff):
     assert batch.summary["header"]["row"] == 3
     assert (batch.total_rows, batch.valid_rows, batch.error_rows) == (3, 2, 1)
     # The rows are numbered as Excel shows them: header in row 3, the blank row 5 skipped.
-    # A NIK that Excel kept as a number and rounded: the error says so.
-    assert "stored as a number" in problems_by_row(batch)[6]
+    # A NIK that Excel kept as a number and rounded: the error says so, as Excel shows it.
+    assert "6.47205E+15" in problems_by_row(batch)[6]
+    assert "scientific notation" in problems_by_row(batch)[6]
     # A NIK kept as a number but whole is read exactly, with a warning about its last digit.
     assert "stored as a number" in " ".join(batch.summary["warnings"][0]["messages"])
     batch = commit(samarinda_staff, batch)
     assert Person.objects.get(name="Budi").nik == budi
     assert Case.objects.get(person__name="Ani").village_id == VILLAGE
+
+
+def test_a_hidden_sheet_is_passed_over_and_a_table_may_start_in_column_b(samarinda_staff):
+    workbook = openpyxl.Workbook()
+    hidden = workbook.active
+    hidden.title = "old"
+    hidden.append(HEADER)
+    hidden.append(row(nama="Tersembunyi"))
+    hidden.sheet_state = "hidden"
+    sheet = workbook.create_sheet("data")
+    sheet["B3"] = "judul"
+    for offset, line in enumerate([HEADER, row(nama="Kolom B")], start=5):
+        for column, value in enumerate(line, start=2):
+            sheet.cell(row=offset, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    batch = upload(samarinda_staff, buffer.getvalue(), name="data.xlsx")
+    # The header is in row 5 as Excel shows it, though the sheet's first cell is B3.
+    assert batch.summary["header"]["row"] == 5
+    assert batch.valid_rows == 1
+    commit(samarinda_staff, batch)
+    assert Person.objects.filter(name="Kolom B").exists()
+    assert not Person.objects.filter(name="Tersembunyi").exists()
 
 
 def test_the_template_has_the_headers_an_example_and_a_text_nik_column(samarinda_staff):
