@@ -567,7 +567,8 @@ def main() -> None:
     )
     report(
         "queries: every statement of one request (search: of its result list), as "
-        "assertNumQueries counts them: session and user, BEGIN/UPDATE session/COMMIT included."
+        "assertNumQueries counts them, session and user included (the session is saved at most "
+        "once a minute, so not in these requests)."
     )
     report(
         f"Load average before the measurements: {load()} (other work on the machine skews "

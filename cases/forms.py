@@ -18,6 +18,7 @@ from cases.models import (
     SexWorkDetail,
     StreetChildDetail,
 )
+from pmks_portal import choices_cache
 from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
 
@@ -59,16 +60,54 @@ def village_field(regency_code: str | None, *, label, required: bool = False):
     )
 
 
+def with_blank(choices: list) -> list:
+    return [("", "---------"), *choices]
+
+
+def active_category_choices() -> list[tuple[str, str]]:
+    return choices_cache.cached_choices(
+        "categories",
+        lambda: [(str(c.pk), str(c)) for c in Category.objects.filter(is_active=True)],
+    )
+
+
+def regency_choices(province_code: str) -> list[tuple[str, str]]:
+    regencies = Region.objects.regencies().in_province(province_code).order_by("name")
+    return choices_cache.cached_choices(
+        f"regencies:{province_code}", lambda: [(r.code, r.name) for r in regencies]
+    )
+
+
+def region_choices(regency_code: str | None, level: str) -> list[tuple[str, str]]:
+    """Active regions of a level (in a regency, when given), as regions_within() lists them."""
+    return choices_cache.cached_choices(
+        f"regions:{level}:{regency_code}",
+        lambda: [(r.code, r.name) for r in regions_within(regency_code, level)],
+    )
+
+
+def village_choices(regency_code: str | None) -> list[tuple[str, str]]:
+    """A regency's villages labelled as VillageChoiceField labels them; none without one."""
+    if not regency_code:
+        return []
+    field = village_field(regency_code, label="")
+    return choices_cache.cached_choices(
+        f"villages:{regency_code}",
+        lambda: [(v.code, field.label_from_instance(v)) for v in field.queryset],
+    )
+
+
 class CaseFilterForm(DateInputsMixin, forms.Form):
+    """The case list's filters. Their reference lists come from choices_cache, not a query per
+    list each request; a choice is cleaned to its key (category id, region code)."""
+
     SORTS = {
         "newest": ("registered_on", True),
         "oldest": ("registered_on", False),
         "found": ("found_on", True),
     }
 
-    category = forms.ModelChoiceField(
-        Category.objects.filter(is_active=True), required=False, label=_("Category")
-    )
+    category = forms.ChoiceField(required=False, label=_("Category"))
     status = forms.ChoiceField(
         choices=[("", "---------")] + CaseStatus.choices, required=False, label=_("Status")
     )
@@ -78,9 +117,9 @@ class CaseFilterForm(DateInputsMixin, forms.Form):
     open_against_target = forms.BooleanField(
         required=False, label=_("Only still open against a target")
     )
-    regency = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("Regency/city"))
-    district = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("District"))
-    village = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("Village"))
+    regency = forms.ChoiceField(required=False, label=_("Regency/city"))
+    district = forms.ChoiceField(required=False, label=_("District"))
+    village = forms.ChoiceField(required=False, label=_("Village"))
     registered_from = forms.DateField(required=False, label=_("Registered from"))
     registered_to = forms.DateField(required=False, label=_("Registered to"))
     sort = forms.ChoiceField(
@@ -96,15 +135,19 @@ class CaseFilterForm(DateInputsMixin, forms.Form):
 
     def __init__(self, *args, regency_limit: str | None, province_code: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["category"].choices = with_blank(active_category_choices())
         if regency_limit:
             del self.fields["regency"]
         else:
-            self.fields["regency"].queryset = (
-                Region.objects.regencies().in_province(province_code).order_by("name")
-            )
-        chosen = regency_limit or (self.data.get("regency") or None)
-        self.fields["district"].queryset = regions_within(chosen, Level.DISTRICT)
-        self.fields["village"] = village_field(chosen, label=_("Village"))
+            self.fields["regency"].choices = with_blank(regency_choices(province_code))
+        chosen = regency_limit or self._chosen_regency(province_code)
+        self.fields["district"].choices = with_blank(region_choices(chosen, Level.DISTRICT))
+        self.fields["village"].choices = with_blank(village_choices(chosen))
+
+    def _chosen_regency(self, province_code: str) -> str | None:
+        """The regency a provincial user filters on, if it is one (it narrows the lists)."""
+        code = self.data.get("regency")
+        return code if code in dict(regency_choices(province_code)) else None
 
     def apply(self, cases):
         """The cases that match the valid filters, and the (field, descending) to sort by."""

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from cases.models import Category, CategoryAlias
+from pmks_portal import choices_cache
 from pmks_portal.records import save_reference_row
 
 CATEGORY_FIELDS = ["code", "name", "name_en", "cluster", "programme", "sort_order", "is_active"]
@@ -22,6 +23,7 @@ def category_save(*, actor, category: Category, aliases: list[str]) -> Category:
         {"aliases": [", ".join(old_aliases), ", ".join(aliases)]} if aliases != old_aliases else {}
     )
     save_reference_row(category, actor=actor, fields=CATEGORY_FIELDS, more_changes=alias_changes)
+    choices_cache.forget()
     if alias_changes:
         category.aliases.all().delete()
         CategoryAlias.objects.bulk_create(

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pmks_portal import choices_cache
 from regions.models import LEVEL_BY_PARTS, Level, Region
 
 # File, and the column that names each row's parent.
@@ -82,6 +83,7 @@ def load_province(data_dir: Path, province_code: str) -> LoadResult:
         created[level.value] += 1
     # Parents come first in `rows`, so one ordered bulk insert satisfies the foreign keys.
     Region.objects.bulk_create(new_regions, batch_size=2000)
+    choices_cache.forget()
     return LoadResult(
         province=Region.objects.get(code=province_code), created=created, existing=len(existing)
     )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, field_changes, snapshot
+from pmks_portal import choices_cache
 from regions.models import Region
 
 EDITABLE_FIELDS = ["name", "is_active"]
@@ -25,6 +26,7 @@ def region_update(*, region: Region, actor, name: str, is_active: bool, reason: 
     if not changes:
         return locked
     locked.save(update_fields=list(changes))
+    choices_cache.forget()
     audit_record(
         actor=actor,
         action=_region_action(changes),
@@ -61,6 +63,7 @@ def region_delete(*, region: Region, actor, reason: str) -> None:
                 regency_id=region.regency_code if region.level != "regency" else None,
             )
             region.delete()
+            choices_cache.forget()
     except ProtectedError:
         raise RegionInUse(
             _("%(region)s is used by other records; deactivate it instead.") % {"region": region}

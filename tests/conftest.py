@@ -13,6 +13,7 @@ from django.conf import settings
 from accounts import services
 from accounts.models import User
 from accounts.roles import Role
+from pmks_portal import choices_cache
 from regions.loader import load_province
 from regions.models import Region
 from tests.helpers import PERSONA_PASSWORD, client_for, sign_in
@@ -35,6 +36,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with Kaltim's regions loaded once for the session."""
     with django_db_blocker.unblock():
         ensure_kaltim()
+
+
+@pytest.fixture(autouse=True)
+def fresh_choices():
+    """Each test's filter lists come from its own database, not a cache an earlier test filled
+    (its changes were rolled back, and their on-commit forget() never ran)."""
+    choices_cache.forget_now()
 
 
 @pytest.fixture
