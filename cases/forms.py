@@ -86,6 +86,12 @@ def region_choices(regency_code: str | None, level: str) -> list[tuple[str, str]
     )
 
 
+def chosen_regency(data, province_code: str) -> str | None:
+    """The regency a provincial user's filter names, if it is one (it narrows the lists)."""
+    code = data.get("regency")
+    return code if code in dict(regency_choices(province_code)) else None
+
+
 def village_choices(regency_code: str | None) -> list[tuple[str, str]]:
     """A regency's villages labelled as VillageChoiceField labels them; none without one."""
     if not regency_code:
@@ -140,14 +146,9 @@ class CaseFilterForm(DateInputsMixin, forms.Form):
             del self.fields["regency"]
         else:
             self.fields["regency"].choices = with_blank(regency_choices(province_code))
-        chosen = regency_limit or self._chosen_regency(province_code)
+        chosen = regency_limit or chosen_regency(self.data, province_code)
         self.fields["district"].choices = with_blank(region_choices(chosen, Level.DISTRICT))
         self.fields["village"].choices = with_blank(village_choices(chosen))
-
-    def _chosen_regency(self, province_code: str) -> str | None:
-        """The regency a provincial user filters on, if it is one (it narrows the lists)."""
-        code = self.data.get("regency")
-        return code if code in dict(regency_choices(province_code)) else None
 
     def apply(self, cases):
         """The cases that match the valid filters, and the (field, descending) to sort by."""

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import REGENCY_ROLES
-from cases.forms import DateInputsMixin, regions_within
+from cases.forms import (
+    DateInputsMixin,
+    chosen_regency,
+    regency_choices,
+    region_choices,
+    regions_within,
+    with_blank,
+)
 from cases.models import Sex
 from kube.models import (
     BusinessType,
@@ -26,6 +33,7 @@ from kube.models import (
     SupportKind,
 )
 from kube.services import STATUS_MOVES
+from pmks_portal import choices_cache
 from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
 
@@ -131,6 +139,12 @@ def _regency_users(regency_code: str):
 # --- List, export, completeness --------------------------------------------------------------
 
 
+def business_type_choices() -> list[tuple[str, str]]:
+    return choices_cache.cached_choices(
+        "business-types", lambda: [(str(t.pk), str(t)) for t in BusinessType.objects.all()]
+    )
+
+
 class KubeFilterForm(forms.Form):
     SORTS = {
         "name": ("name", False),
@@ -139,15 +153,13 @@ class KubeFilterForm(forms.Form):
     }
 
     q = forms.CharField(label=_("Name or registration number"), required=False, max_length=100)
-    regency = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("Regency/city"))
-    district = forms.ModelChoiceField(Region.objects.none(), required=False, label=_("District"))
+    regency = forms.ChoiceField(required=False, label=_("Regency/city"))
+    district = forms.ChoiceField(required=False, label=_("District"))
     status = forms.ChoiceField(
         choices=EMPTY + KubeStatus.choices, required=False, label=_("Status")
     )
     stage = forms.ChoiceField(choices=EMPTY + Stage.choices, required=False, label=_("Stage"))
-    business_type = forms.ModelChoiceField(
-        BusinessType.objects.all(), required=False, label=_("Business type")
-    )
+    business_type = forms.ChoiceField(required=False, label=_("Business type"))
     year_formed = forms.IntegerField(
         required=False, min_value=1980, max_value=2100, label=_("Year formed")
     )
@@ -164,17 +176,17 @@ class KubeFilterForm(forms.Form):
     size = PageSizeField()
 
     def __init__(self, *args, regency_limit: str | None, **kwargs):
+        """The reference lists come from choices_cache, as the case list's do."""
         super().__init__(*args, **kwargs)
+        province = settings.PMKS_PROVINCE_CODE
         if regency_limit:
             del self.fields["regency"]
         else:
-            self.fields["regency"].queryset = (
-                Region.objects.regencies().in_province(settings.PMKS_PROVINCE_CODE).order_by("name")
-            )
-        chosen = regency_limit or (self.data.get("regency") or None)
-        self.fields["district"].queryset = (
-            regions_within(chosen, Level.DISTRICT) if chosen else Region.objects.none()
-        )
+            self.fields["regency"].choices = with_blank(regency_choices(province))
+        chosen = regency_limit or chosen_regency(self.data, province)
+        districts = region_choices(chosen, Level.DISTRICT) if chosen else []
+        self.fields["district"].choices = with_blank(districts)
+        self.fields["business_type"].choices = with_blank(business_type_choices())
 
     def apply(self, groups, *, last_due_month: date):
         """The groups matching the valid filters, and the (field, descending) to sort by."""

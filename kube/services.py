@@ -45,7 +45,7 @@ from kube.models import (
     add_months,
     first_of_month,
 )
-from pmks_portal import access
+from pmks_portal import access, choices_cache
 from pmks_portal.access import Capability
 from pmks_portal.records import lock_version, save_new_version, save_reference_row
 from pmks_portal.templatetags.portal import rupiah
@@ -1186,6 +1186,7 @@ BUSINESS_TYPE_FIELDS = ["code", "name", "name_en", "sort_order", "is_active"]
 def business_type_save(*, actor, business_type: BusinessType) -> BusinessType:
     _require(actor, Capability.MANAGE_REFERENCE)
     save_reference_row(business_type, actor=actor, fields=BUSINESS_TYPE_FIELDS)
+    choices_cache.forget()
     return business_type
 
 
