@@ -192,22 +192,31 @@ def meeting_detail(request, pk):
 # Agenda and documents
 
 
-def _session_form_page(request, meeting, session=None):
-    form = SessionForm(request.POST or None, instance=session, meeting=meeting)
+def _saving_form_page(request, form, save, *, saved: str, next_url: str, template, context):
+    """A form page whose valid POST passes the cleaned data to `save` (a service call): a
+    refusal shows on the form, a success as a message on the next page."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.session_save(
-                actor=request.user, meeting=meeting, session=session, data=form.cleaned_data
-            )
+            save(form.cleaned_data)
         except ValidationError as error:
             service_errors.add_to_form(form, error)
         else:
-            messages.success(request, _("Agenda saved."))
-            return redirect(f"{reverse('rakornis:detail', args=[meeting.pk])}#agenda")
-    return render(
+            messages.success(request, saved)
+            return redirect(next_url)
+    return render(request, template, {"form": form, **context})
+
+
+def _session_form_page(request, meeting, session=None):
+    return _saving_form_page(
         request,
-        "rakornis/session_form.html",
-        {"form": form, "meeting": meeting, "session": session},
+        SessionForm(request.POST or None, instance=session, meeting=meeting),
+        lambda data: services.session_save(
+            actor=request.user, meeting=meeting, session=session, data=data
+        ),
+        saved=_("Agenda saved."),
+        next_url=f"{reverse('rakornis:detail', args=[meeting.pk])}#agenda",
+        template="rakornis/session_form.html",
+        context={"meeting": meeting, "session": session},
     )
 
 
@@ -330,24 +339,16 @@ def participant_list(request, pk):
 
 
 def _participant_form_page(request, meeting, participant=None):
-    form = ParticipantForm(request.POST or None, instance=participant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.participant_save(
-                actor=request.user,
-                meeting=meeting,
-                participant=participant,
-                data=form.cleaned_data,
-            )
-        except ValidationError as error:
-            service_errors.add_to_form(form, error)
-        else:
-            messages.success(request, _("Participant saved."))
-            return redirect("rakornis:participants", pk=meeting.pk)
-    return render(
+    return _saving_form_page(
         request,
-        "rakornis/participant_form.html",
-        {"form": form, "meeting": meeting, "participant": participant},
+        ParticipantForm(request.POST or None, instance=participant),
+        lambda data: services.participant_save(
+            actor=request.user, meeting=meeting, participant=participant, data=data
+        ),
+        saved=_("Participant saved."),
+        next_url=reverse("rakornis:participants", args=[meeting.pk]),
+        template="rakornis/participant_form.html",
+        context={"meeting": meeting, "participant": participant},
     )
 
 
