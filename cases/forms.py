@@ -96,11 +96,12 @@ def village_choices(regency_code: str | None) -> list[tuple[str, str]]:
     """A regency's villages labelled as VillageChoiceField labels them; none without one."""
     if not regency_code:
         return []
-    field = village_field(regency_code, label="")
-    return choices_cache.cached_choices(
-        f"villages:{regency_code}",
-        lambda: [(v.code, field.label_from_instance(v)) for v in field.queryset],
-    )
+
+    def load():
+        field = village_field(regency_code, label="")
+        return [(v.code, field.label_from_instance(v)) for v in field.queryset]
+
+    return choices_cache.cached_choices(f"villages:{regency_code}", load)
 
 
 class CaseFilterForm(DateInputsMixin, forms.Form):

@@ -76,7 +76,8 @@ def _candidates(word_count: int) -> str:
 
     With one typed word that is every person of the previous step: no second grouping, whose
     guessed row count (200) would lead the planner to test each candidate's scope one by one
-    where a hash of the scope's persons is far cheaper (a small regency: 130 -> 25 ms).
+    where a hash of the scope's persons is far cheaper (a small regency's "Rahmah": 135 ms to
+    under 60 ms).
     """
     if word_count == 1:
         return "SELECT person_id, closeness FROM per_word"

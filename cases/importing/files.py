@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from cases.importing.errors import ImportFileError
 from cases.importing.header import HEADER_SEARCH_ROWS, header_columns
@@ -157,10 +157,6 @@ def read_xlsx(handle) -> tuple[Iterator[tuple[int, list]], int, str]:
                     break
             if head and header_columns(head[-1][1]):
                 return _chain(head, rows), sheet.total_height, ""
-    except PasswordError:
-        raise ImportFileError(
-            _("This workbook is protected by a password: save it without one.")
-        ) from None
     except CalamineError:
         raise ImportFileError(_("This Excel file is damaged; save it again.")) from None
     return iter(()), 0, ""
