@@ -16,11 +16,26 @@ from accounts.roles import Role
 from pmks_portal import choices_cache
 from regions.loader import load_province
 from regions.models import Region
+from tests import clock
 from tests.helpers import PERSONA_PASSWORD, client_for, sign_in
 
 KALTIM = "64"
 SAMARINDA = "64.72"
 BALIKPAPAN = "64.71"
+
+
+def pytest_configure(config):
+    """`PMKS_TEST_NOW` moves the whole run to one moment (tests/clock.py: the calendar's edges)."""
+    config._pmks_now = clock.start_from_environment()
+
+
+def pytest_unconfigure(config):
+    clock.stop()
+
+
+def pytest_report_header(config):
+    moment = getattr(config, "_pmks_now", None)
+    return f"clock: moved to {moment.isoformat()} ({clock.ENV})" if moment else None
 
 
 def ensure_kaltim() -> Region:
