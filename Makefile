@@ -74,12 +74,7 @@ test: $(STAMP) $(ASSETS) messages $(CHROMIUM)
 # (tests/clock.py: the 1st, around the KUBE due day, 31 December, 29 February, just before and
 # after midnight WITA), so a test that only passes on most days fails here on any day.
 test-calendar: $(STAMP) $(ASSETS) messages $(CHROMIUM)
-	@edges=$$($(PY) -m tests.clock) || exit 1; \
-	while read -r name moment; do \
-	  echo "--- calendar edge $$name: $$moment"; \
-	  $(SQLITE_ENV) PMKS_TEST_NOW=$$moment $(PY) -m pytest -m "calendar and not worker and not postgres" -q $(PYTEST_ARGS) \
-	    || { rc=$$?; echo "failed at the calendar edge $$name ($$moment)"; exit $$rc; }; \
-	done <<< "$$edges"
+	$(SQLITE_ENV) scripts/test-calendar.sh $(PY) $(PYTEST_ARGS)
 
 test-postgres: $(STAMP) $(ASSETS) messages $(CHROMIUM)
 	@command -v psql >/dev/null || { echo "psql is missing: apt-get install postgresql-client"; exit 1; }

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # Province codes of Kemendagri (DOMAIN.md §4.3 rule 2).
@@ -76,7 +77,7 @@ def check_nik(
     raw, *, sex: str | None = None, birth_date: date | None = None, today: date | None = None
 ) -> NikCheck:
     """Checks a NIK, and compares its encoded sex and birth date with what was entered."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     nik = normalise_number(raw)
     result = NikCheck(errors=_structure_errors(raw, nik, "NIK"))
     if result.errors:
@@ -111,7 +112,7 @@ def check_nik(
 
 def check_kk(raw, *, today: date | None = None) -> NikCheck:
     """Checks a family card (KK) number: like a NIK, but the date is the issue date (no +40)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     kk = normalise_number(raw)
     result = NikCheck(errors=_structure_errors(raw, kk, "KK"))
     if result.errors:

@@ -43,28 +43,45 @@ def _next_leap_day(day: date) -> date:
 
 
 def edges(today: date) -> dict[str, datetime]:
-    """The calendar's edges after `today`, by name, as WITA datetimes."""
+    """The calendar's edges after `today`, by name, as WITA datetimes. Five runs cover them:
+    each edge that can share a moment with another does (New Year's Eve at 23:30, the 1st just
+    after midnight), because every edge costs CI a run of the date-sensitive tests."""
     first = _first_of_next_month(today)
     due = first.replace(day=KUBE_DUE_DAY)
     new_years_eve = date(today.year, 12, 31)
     if new_years_eve <= today:
         new_years_eve = date(today.year + 1, 12, 31)
-    noon = time(10, 0)
     return {
-        "first-of-month": datetime.combine(first, noon, WITA),
-        "day-before-kube-due": datetime.combine(due - timedelta(days=1), noon, WITA),
-        "kube-due-day": datetime.combine(due, noon, WITA),
-        "day-after-kube-due": datetime.combine(due + timedelta(days=1), noon, WITA),
-        "new-years-eve": datetime.combine(new_years_eve, noon, WITA),
-        "leap-day": datetime.combine(_next_leap_day(today), noon, WITA),
-        # 23:30 WITA on the last day of a month (next month's, so that it is never today): the
-        # next minutes cross into a new month.
-        "late-evening-wita": datetime.combine(
-            _first_of_next_month(first) - timedelta(days=1), time(23, 30), WITA
-        ),
         # 00:30 WITA on the 1st: UTC (16:30) is still the previous day, and the previous month.
-        "after-midnight-wita": datetime.combine(first, time(0, 30), WITA),
+        "first-of-month-after-midnight-wita": datetime.combine(first, time(0, 30), WITA),
+        "day-before-kube-due": datetime.combine(due - timedelta(days=1), time(10, 0), WITA),
+        "day-after-kube-due": datetime.combine(due + timedelta(days=1), time(10, 0), WITA),
+        # 23:30 WITA on 31 December: the last half hour of a month, a quarter and a year.
+        "new-years-eve-late-evening-wita": datetime.combine(new_years_eve, time(23, 30), WITA),
+        "leap-day": datetime.combine(_next_leap_day(today), time(10, 0), WITA),
     }
+
+
+# The date-sensitive tests, marked `calendar` at collection (tests/conftest.py): whole folders
+# where months, due days and reminders are the subject, and the modules elsewhere whose records
+# carry dates relative to today (found and effective dates, ages from NIK birth dates, session
+# lifetimes). Kept to what reads the calendar: each module here runs five more times in CI.
+# A new test module that reads today's date belongs here.
+CALENDAR_PATHS = (
+    "tests/kube/",
+    "tests/rakornis/",
+    "tests/reports/",
+    "tests/browser/test_kube_groups.py",
+    "tests/cases/test_nik.py",
+    "tests/cases/test_merge.py",
+    "tests/cases/test_workflow.py",
+    "tests/cases/test_demo_seed.py",
+    "tests/foundation/test_auth.py",
+)
+
+
+def is_calendar_test(relative_path: str) -> bool:
+    return relative_path.startswith(CALENDAR_PATHS)
 
 
 _traveller = None

@@ -33,6 +33,14 @@ def pytest_unconfigure(config):
     clock.stop()
 
 
+def pytest_collection_modifyitems(config, items):
+    """Marks the date-sensitive tests `calendar` (tests/clock.py lists them)."""
+    root = config.rootpath
+    for item in items:
+        if clock.is_calendar_test(item.path.relative_to(root).as_posix()):
+            item.add_marker(pytest.mark.calendar)
+
+
 def pytest_report_header(config):
     moment = getattr(config, "_pmks_now", None)
     return f"clock: moved to {moment.isoformat()} ({clock.ENV})" if moment else None

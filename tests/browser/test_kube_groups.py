@@ -88,6 +88,8 @@ def register_group(browser_page) -> int:
         page.get_by_role("link", name=id_("Register a group")).click()
     page.fill("#id_name", GROUP_NAME)
     page.fill("#id_sk_number", "412/KUBE/DINSOS-SMD/2026")
+    # Formed before its grant and first report (in January the form's default year is after them).
+    page.fill("#id_year_formed", str(month_back(4).year))
     page.select_option("#id_business_type", label="Peternakan")
     page.fill("#id_business_description", "ayam petelur")
     page.fill("#id_bank_name", "Bank Kaltimtara")

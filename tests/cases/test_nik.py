@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -60,3 +60,13 @@ def test_one_digit_variants_cover_every_position_and_digit():
     variants = one_digit_variants("6472051705120003")
     assert len(variants) == 16 * 9
     assert "6472051705120004" in variants and "6472051705120003" not in variants
+
+
+def test_the_default_today_is_the_date_in_wita_not_the_servers_utc(time_machine):
+    # 00:30 WITA on 1 January 2027 is still 31 December 2026 in UTC, a server's usual zone. (A fixed
+    # offset, not ZoneInfo: with a ZoneInfo time-machine would move the process's zone as well.)
+    wita = timezone(timedelta(hours=8))
+    time_machine.move_to(datetime(2027, 1, 1, 0, 30, tzinfo=wita), tick=False)
+    # A family card issued today (01-01-27) is not in the future; a born-'27 NIK is this century.
+    assert check_kk("6472050101270001").ok
+    assert check_nik("6472050101270003").birth_date == date(2027, 1, 1)

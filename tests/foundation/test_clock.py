@@ -14,19 +14,22 @@ from tests import clock
 def test_the_edges_lie_ahead_and_are_what_they_are_named(today):
     edges = clock.edges(today)
     assert all(moment.date() > today for moment in edges.values())
-    assert edges["first-of-month"].day == 1
-    assert edges["kube-due-day"].day == clock.KUBE_DUE_DAY
+    first = edges["first-of-month-after-midnight-wita"]
+    # Just after midnight WITA on the 1st, UTC is still on the last day of the previous month.
+    assert (first.day, first.hour) == (1, 0)
+    assert first.astimezone(UTC).month != first.month
     assert edges["day-before-kube-due"].day == clock.KUBE_DUE_DAY - 1
     assert edges["day-after-kube-due"].day == clock.KUBE_DUE_DAY + 1
-    assert (edges["new-years-eve"].month, edges["new-years-eve"].day) == (12, 31)
+    late = edges["new-years-eve-late-evening-wita"]
+    assert (late.month, late.day, late.hour, late.minute) == (12, 31, 23, 30)
+    assert (late + timedelta(hours=1)).year == late.year + 1
     assert (edges["leap-day"].month, edges["leap-day"].day) == (2, 29)
-    late = edges["late-evening-wita"]
-    assert (late.hour, late.minute) == (23, 30)
-    assert (late + timedelta(hours=1)).day == 1
-    # Just after midnight WITA on the 1st, UTC is still on the last day of the previous month.
-    after_midnight = edges["after-midnight-wita"]
-    assert after_midnight.day == 1
-    assert after_midnight.astimezone(UTC).month != after_midnight.month
+
+
+def test_the_date_sensitive_modules_are_marked(pytestconfig):
+    assert clock.is_calendar_test("tests/kube/test_services.py")
+    assert clock.is_calendar_test("tests/browser/test_kube_groups.py")
+    assert not clock.is_calendar_test("tests/foundation/test_clock.py")
 
 
 def test_the_environment_moves_the_whole_process_and_the_clock_keeps_ticking(monkeypatch):

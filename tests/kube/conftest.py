@@ -52,7 +52,8 @@ def registered_poor_person(staff, *, name: str, birth: date = date(1985, 3, 14),
 def new_group(staff, *, name: str = "KUBE Maju Bersama", **data) -> Kube:
     defaults = {
         "name": name,
-        "year_formed": timezone.localdate().year - 1,
+        # Two years back: every report month the tests use (up to 24 months back) is after it.
+        "year_formed": timezone.localdate().year - 2,
         "business_type": BusinessType.objects.get(code="peternakan"),
         "bank_name": "Bank Kaltimtara",
         "bank_account_number": "0012345678901",
