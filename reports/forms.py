@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Programme
 from pmks_portal import access
-from pmks_portal.access import Capability
 from regions.models import Region
 from reports.models import Indicator, Target
 from reports.periods import parse_period
@@ -48,9 +47,14 @@ class ReportRequestForm(forms.Form):
             .order_by("name")
         )
         choices = [(r.code, r.name) for r in regencies]
-        if access.can(user, Capability.VIEW_PROVINCE_DASHBOARD):
+        if access.may_request_report(user, None):
             choices.insert(0, (PROVINCE, _("Province roll-up")))
         self.fields["scope"].choices = choices
+        # A read-only role reads the reports but is not offered the form (the service refuses it).
+        self.can_ask = any(
+            access.may_request_report(user, None if code == PROVINCE else code)
+            for code, _name in choices
+        )
         self.regencies = {r.code: r for r in regencies}
 
     def clean_period(self):

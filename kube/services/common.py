@@ -4,7 +4,7 @@ the group lock and the audit trail's masked values."""
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -15,13 +15,6 @@ from cases.models import Person
 from kube.models import (
     Kube,
 )
-from pmks_portal import access
-from pmks_portal.access import Capability
-
-
-def _require(actor, capability: Capability) -> None:
-    if not access.can(actor, capability):
-        raise PermissionDenied
 
 
 def _today() -> date:

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from cases.services import require_write
 from kube.models import (
     GrantDisbursement,
     Kube,
@@ -21,13 +20,14 @@ from kube.models import (
 from kube.services.common import _check_amounts, _lock_kube, _not_in_future
 from kube.services.members import formation_problems
 from kube.services.stages import stage_refresh
+from pmks_portal import access
 from pmks_portal.templatetags.portal import rupiah
 
 
 @transaction.atomic
 def grant_add(*, actor, kube: Kube, data: dict) -> KubeGrant:
     """Records a grant to a formed group, with its first stage when it was paid already."""
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     locked = _lock_kube(kube)
     rules = KubeRules.current()
     _check_amounts(data, ["amount"], KubeGrant)
@@ -73,7 +73,7 @@ def grant_add(*, actor, kube: Kube, data: dict) -> KubeGrant:
 @transaction.atomic
 def disbursement_add(*, actor, grant: KubeGrant, data: dict) -> GrantDisbursement:
     """Records a stage (tahap) of the grant's payment; the stages never exceed the grant."""
-    require_write(actor, grant.kube.regency_id)
+    access.require(access.can_write_record(actor, grant.kube.regency_id))
     grant = KubeGrant.objects.select_for_update().select_related("kube").get(pk=grant.pk)
     amount, paid_on = data.get("amount"), data.get("disbursed_on")
     _check_amounts(data, ["amount"], GrantDisbursement)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, snapshot
-from cases.services import check_place, require_write
+from cases.services import check_place
 from kube import scoring
 from kube.models import (
     Kube,
@@ -22,6 +22,7 @@ from kube.models import (
     first_of_month,
 )
 from kube.services.common import _audit_changes, _lock_kube, _not_in_future, _today
+from pmks_portal import access
 from pmks_portal.records import lock_version, save_new_version
 from regions.models import Region
 
@@ -101,7 +102,7 @@ def _initial_breakdown(rules: KubeRules) -> dict:
 @transaction.atomic
 def kube_create(*, actor, regency: Region, data: dict) -> Kube:
     """Registers a group in the actor's regency; members are added afterwards, one by one."""
-    require_write(actor, regency.code)
+    access.require(access.can_write_record(actor, regency.code))
     data = _clean_kube_data(regency.code, data)
     today = _today()
     if not data.get("registration_number"):
@@ -150,7 +151,7 @@ def kube_create(*, actor, regency: Region, data: dict) -> Kube:
 @transaction.atomic
 def kube_update(*, actor, kube: Kube, expected_version: int, data: dict) -> Kube:
     """Saves changes to a group's particulars unless someone else saved first (EditConflict)."""
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     locked = lock_version(Kube, kube.pk, expected_version)
     data = _clean_kube_data(locked.regency_id, data, instance=locked)
     if not data.get("registration_number"):
@@ -184,7 +185,7 @@ def kube_set_status(
 ) -> Kube:
     """Active, inactive or graduated from a date. Members of a group that is no longer active
     are free to join another KUBE; reports are expected only while the group is active."""
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     locked = _lock_kube(kube)
     effective_on = effective_on or _today()
     reason = reason.strip()

@@ -11,7 +11,6 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases import services as case_services
 from cases.models import Case, CaseStatus, Person
-from cases.services import require_write
 from kube.models import (
     Kube,
     KubeMember,
@@ -19,6 +18,7 @@ from kube.models import (
     MemberRole,
 )
 from kube.services.common import _lock_kube, _member_label, _not_in_future, _today
+from pmks_portal import access
 
 FAKIR_MISKIN = "FM"
 
@@ -174,7 +174,7 @@ def member_add(
     Errors (nothing saved): the group is not active or full, a second chair, the person in
     another active KUBE. Warnings to confirm: age, not registered as fakir miskin, same KK.
     """
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     locked = _lock_kube(kube)
     rules = KubeRules.current()
     joined_on = joined_on or _today()
@@ -231,7 +231,7 @@ def member_add_new_person(
 ) -> KubeMember:
     """Registers the person in the registry (cases.services.person_create: NIK and duplicate
     checks) and adds them. A person whose NIK is registered already is chosen, not created."""
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     rules = KubeRules.current()
     joined_on = joined_on or _today()
     _check_can_join(actor, kube, role, joined_on, rules)
@@ -268,7 +268,7 @@ def member_change_role(
     """A new role. Making someone chair while there is one needs `hand_over`: the old chair
     becomes an ordinary member in the same step, so the group always has exactly one chair."""
     kube = member.kube
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     _lock_kube(kube)
     member = KubeMember.objects.select_related("person").get(pk=member.pk)
     if member.left_on is not None:
@@ -316,7 +316,7 @@ def member_leave(
 ) -> KubeMember:
     """Records that a member left; the chair can leave only once someone else is chair."""
     kube = member.kube
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     _lock_kube(kube)
     member = KubeMember.objects.select_related("person").get(pk=member.pk)
     left_on = left_on or _today()

@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, field_changes, snapshot
-from cases.services import require_write
 from kube.health import report_due_on
 from kube.models import (
     REPORT_MONEY_FIELDS,
@@ -18,6 +17,7 @@ from kube.models import (
 )
 from kube.services.common import _check_amounts, _lock_kube, _today
 from kube.services.stages import stage_refresh
+from pmks_portal import access
 from pmks_portal.records import lock_version, save_new_version
 
 REPORT_INPUT_FIELDS = [
@@ -37,7 +37,7 @@ def _check_report_values(data: dict) -> None:
 def report_add(*, actor, kube: Kube, data: dict) -> KubeReport:
     """Records a group's monthly report: one per month, never for a future month, no negative
     amounts. Profit is revenue minus costs. Late when received after the due day."""
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     locked = _lock_kube(kube)
     rules = KubeRules.current()
     month = data.get("month")
@@ -95,7 +95,7 @@ def report_correct(
 ) -> KubeReport:
     """Corrects a monthly report. The values before are kept (KubeReportRevision and the audit
     trail, old → new), with who corrected and why; a reason is required."""
-    require_write(actor, report.kube.regency_id)
+    access.require(access.can_write_record(actor, report.kube.regency_id))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the report is corrected.")})

@@ -8,14 +8,14 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from cases.services import require_write
 from kube.models import (
     Kube,
     KubePartnership,
     Partner,
 )
-from kube.services.common import _check_amounts, _lock_kube, _not_in_future, _require, _today
+from kube.services.common import _check_amounts, _lock_kube, _not_in_future, _today
 from kube.services.stages import stage_refresh
+from pmks_portal import access
 from pmks_portal.access import Capability
 from pmks_portal.records import save_reference_row
 
@@ -24,7 +24,7 @@ from pmks_portal.records import save_reference_row
 def partner_link(*, actor, kube: Kube, data: dict) -> KubePartnership:
     """Links a partner to the group with what it gives. A partner typed in by name is taken
     from the directory when it is there (same name, any case), else added to it."""
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     locked = _lock_kube(kube)
     partner = data.get("partner")
     if partner is None:
@@ -75,7 +75,7 @@ def partnership_end(
     *, actor, partnership: KubePartnership, ended_on: date | None = None
 ) -> KubePartnership:
     kube = partnership.kube
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     _lock_kube(kube)
     link = KubePartnership.objects.select_related("partner").get(pk=partnership.pk)
     ended_on = ended_on or _today()
@@ -103,7 +103,7 @@ PARTNER_FIELDS = ["name", "type", "contact_name", "contact_phone", "notes", "is_
 @transaction.atomic
 def partner_save(*, actor, partner: Partner) -> Partner:
     """Administrators keep the partner directory (province-wide reference data)."""
-    _require(actor, Capability.MANAGE_REFERENCE)
+    access.require(access.can(actor, Capability.MANAGE_REFERENCE))
     partner.name = " ".join(partner.name.split())
     if partner.pk is None:
         partner.created_by = actor

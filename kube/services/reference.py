@@ -7,8 +7,7 @@ from kube.models import (
     BusinessType,
     KubeRules,
 )
-from kube.services.common import _require
-from pmks_portal import choices_cache
+from pmks_portal import access, choices_cache
 from pmks_portal.access import Capability
 from pmks_portal.records import lock_version, save_new_version, save_reference_row
 
@@ -32,7 +31,7 @@ BUSINESS_TYPE_FIELDS = ["code", "name", "name_en", "sort_order", "is_active"]
 
 @transaction.atomic
 def business_type_save(*, actor, business_type: BusinessType) -> BusinessType:
-    _require(actor, Capability.MANAGE_REFERENCE)
+    access.require(access.can(actor, Capability.MANAGE_REFERENCE))
     save_reference_row(business_type, actor=actor, fields=BUSINESS_TYPE_FIELDS)
     choices_cache.forget()
     return business_type
@@ -41,7 +40,7 @@ def business_type_save(*, actor, business_type: BusinessType) -> BusinessType:
 @transaction.atomic
 def rules_save(*, actor, expected_version: int, data: dict) -> KubeRules:
     """Changes the KUBE rules; every group's stage is then scored again (a Celery task)."""
-    _require(actor, Capability.MANAGE_REFERENCE)
+    access.require(access.can(actor, Capability.MANAGE_REFERENCE))
     KubeRules.objects.get_or_create(pk=1)
     rules = lock_version(KubeRules, 1, expected_version)
     before = snapshot(rules, RULES_FIELDS)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
-from cases.services import require_write
 from kube import scoring
 from kube.models import (
     Kube,
@@ -24,6 +23,7 @@ from kube.models import (
     StageChangeSource,
 )
 from kube.services.common import _lock_kube, _today
+from pmks_portal import access
 
 
 def active_partner_count(kube_ids: Iterable[int], on: date) -> dict[int, int]:
@@ -94,7 +94,7 @@ def stage_refresh(*, kube: Kube, actor=None, rules: KubeRules | None = None) -> 
 def stage_override_set(*, actor, kube: Kube, stage: str, reason: str) -> Kube:
     """Sets the stage by hand (or, with stage "", returns to the computed one). A reason is
     required either way; both are kept in the stage history and the audit trail."""
-    require_write(actor, kube.regency_id)
+    access.require(access.can_write_record(actor, kube.regency_id))
     locked = _lock_kube(kube)
     reason = (reason or "").strip()
     if stage and stage not in Stage.values:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import field_changes, snapshot
+from pmks_portal import access
 from pmks_portal.private_files import storage
 from pmks_portal.private_files.content import checked_upload
 from rakornis import files
@@ -15,7 +16,7 @@ from rakornis.models import (
     Meeting,
     MeetingDocument,
 )
-from rakornis.services.common import _audit, _require, _require_open, _short
+from rakornis.services.common import _audit, _require_open, _short
 
 SESSION_FIELDS = ["day", "starts_at", "ends_at", "title", "speaker", "speaker_institution"]
 
@@ -25,7 +26,7 @@ def session_save(
     *, actor, meeting: Meeting, data: dict, session: AgendaSession | None = None
 ) -> AgendaSession:
     """Adds or changes an agenda session, which must fall on a day of the meeting."""
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     _require_open(meeting, _("the agenda"))
     session = session or AgendaSession(meeting=meeting)
     before = snapshot(session, SESSION_FIELDS) if session.pk else {}
@@ -57,7 +58,7 @@ def session_save(
 @transaction.atomic
 def session_delete(*, actor, session: AgendaSession) -> None:
     meeting = session.meeting
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     _require_open(meeting, _("the agenda"))
     _audit(actor, AuditEvent.Action.DELETE, meeting, {"session": [session.title, None]})
     session.delete()
@@ -74,7 +75,7 @@ def document_add(
     description: str = "",
 ) -> MeetingDocument:
     """Checks a file by its content and keeps it with the meeting (materials, minutes...)."""
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     if session is not None and session.meeting_id != meeting.pk:
         raise ValidationError(_("That session belongs to another meeting."))
     if kind == DocumentKind.MATERIAL and session is None:
@@ -103,7 +104,7 @@ def document_add(
 @transaction.atomic
 def document_delete(*, actor, document: MeetingDocument) -> None:
     """Removes a document; its file goes once the transaction has committed."""
-    _require(document.writable_by(actor))
+    access.require(document.writable_by(actor))
     _audit(
         actor,
         AuditEvent.Action.DELETE,

@@ -2,27 +2,17 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.services import audit_record
-from pmks_portal import access
 from pmks_portal.records import lock_version
 from rakornis.models import (
     Meeting,
     MeetingStatus,
 )
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
-def _require_manage(actor) -> None:
-    _require(access.can(actor, access.Capability.MANAGE_MEETINGS))
 
 
 def _require_open(meeting: Meeting, what: str) -> None:

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import field_changes, snapshot
+from pmks_portal import access
 from pmks_portal.records import save_new_version
 from rakornis.models import (
     Attendance,
     Meeting,
     MeetingStatus,
 )
-from rakornis.services.common import _audit, _lock, _require, _require_manage, _short
+from rakornis.services.common import _audit, _lock, _short
 
 MEETING_FIELDS = [
     "type",
@@ -98,7 +99,7 @@ def _check_new_dates(meeting: Meeting) -> None:
 @transaction.atomic
 def meeting_create(*, actor, data: dict) -> Meeting:
     """Records a meeting that is planned (or was held). Only the provincial office does."""
-    _require_manage(actor)
+    access.require(access.can(actor, access.Capability.MANAGE_MEETINGS))
     meeting = Meeting(created_by=actor, **{f: data[f] for f in MEETING_FIELDS if f in data})
     _check_meeting(meeting, timezone.localdate())
     meeting.save()
@@ -109,7 +110,7 @@ def meeting_create(*, actor, data: dict) -> Meeting:
 @transaction.atomic
 def meeting_update(*, actor, meeting: Meeting, expected_version: int | None, data: dict) -> Meeting:
     """Saves changes unless someone saved first; dates may not strand attendance or agenda."""
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     locked = _lock(Meeting, meeting.pk, expected_version)
     before = snapshot(locked, MEETING_FIELDS)
     for field in MEETING_FIELDS:

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import field_changes, snapshot
+from pmks_portal import access
 from rakornis.models import (
     Attendance,
     AttendanceSource,
     Meeting,
     Participant,
 )
-from rakornis.services.common import _audit, _require, _require_open, _short
+from rakornis.services.common import _audit, _require_open, _short
 
 PARTICIPANT_FIELDS = [
     "name",
@@ -72,7 +73,7 @@ def participant_save(
     present_on: date | None = None,
 ) -> Participant:
     """Adds or changes a participant; `present_on` also marks a walk-in present at the door."""
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     _require_open(meeting, _("the participants"))
     today = timezone.localdate()
     if present_on is not None:
@@ -105,7 +106,7 @@ def participant_save(
 def participant_delete(*, actor, participant: Participant) -> None:
     """Removes someone registered by mistake, with their attendance."""
     meeting = participant.meeting
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     _require_open(meeting, _("the participants"))
     _audit(actor, AuditEvent.Action.DELETE, meeting, {"participant": [participant.name, None]})
     participant.delete()
@@ -125,7 +126,7 @@ def participants_import(*, actor, meeting: Meeting, rows: list) -> ImportResult:
     `rows` are importing.ParticipantRow objects without errors. Someone already registered
     (same name and institution) is left as is. Rows that name days present get their attendance.
     """
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     _require_open(meeting, _("the participants"))
     today = timezone.localdate()
     existing = dict(Participant.objects.filter(meeting=meeting).values_list("dedupe_key", "pk"))
@@ -170,7 +171,7 @@ def attendance_mark(
 ) -> bool:
     """Marks someone present (or not) on one day of the meeting; True when something changed."""
     meeting = participant.meeting
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     _require_open(meeting, _("attendance"))
     _check_attendance_day(meeting, day, timezone.localdate())
     if present:
@@ -191,7 +192,7 @@ def attendance_set_for_day(
     Only the people that were on the list (`listed_ids`: a search may have shortened it) are
     touched; everyone else keeps their attendance.
     """
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     _require_open(meeting, _("attendance"))
     _check_attendance_day(meeting, day, timezone.localdate())
     participants = set(meeting.participants.values_list("pk", flat=True))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import field_changes, snapshot
+from pmks_portal import access
 from pmks_portal.private_files import storage
 from pmks_portal.private_files.content import checked_upload
 from pmks_portal.records import save_new_version
@@ -22,7 +23,7 @@ from rakornis.models import (
     Meeting,
     Recommendation,
 )
-from rakornis.services.common import _audit, _lock, _require, _require_open, _short
+from rakornis.services.common import _audit, _lock, _require_open, _short
 from regions.models import Region
 
 RECOMMENDATION_FIELDS = [
@@ -64,7 +65,7 @@ def recommendation_create(
 ) -> Recommendation:
     """Records a recommendation; each responsible regency (and the provincial unit, when one is
     named) gets its own follow-up, not started."""
-    _require(meeting.writable_by(actor))
+    access.require(meeting.writable_by(actor))
     _require_open(meeting, _("the recommendations"))
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     last = meeting.recommendations.aggregate(n=models.Max("number"))["n"] or 0
@@ -104,7 +105,7 @@ def recommendation_update(
 ) -> Recommendation:
     """Saves changes; a regency added gets a follow-up, one removed loses it unless it has
     already reported on it (then the change is refused)."""
-    _require(recommendation.writable_by(actor))
+    access.require(recommendation.writable_by(actor))
     _require_open(recommendation.meeting, _("the recommendations"))
     locked = _lock(Recommendation, recommendation.pk, expected_version)
     before = snapshot(locked, RECOMMENDATION_FIELDS)
@@ -163,7 +164,7 @@ def follow_up_update(
 ) -> FollowUpUpdate:
     """A responsible regency reports on its follow-up: the status reached, what was done, when,
     with evidence files. Only that regency's staff (the province, for its own unit) may."""
-    _require(follow_up.writable_by(actor))
+    access.require(follow_up.writable_by(actor))
     locked = _lock(FollowUp, follow_up.pk, expected_version)
     meeting = locked.recommendation.meeting
     today = timezone.localdate()
