@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from audit.records import EditConflict as EditConflict  # the views catch it from here
+from audit.records import lock_version, save_new_version
 from audit.services import audit_record, field_changes, snapshot
 from cases import workflow
 from cases.duplicates import DuplicateReport, find_duplicates
@@ -25,8 +27,6 @@ from cases.models import (
 )
 from cases.nik import check_kk, check_nik, normalise_number
 from pmks_portal import access
-from pmks_portal.records import EditConflict as EditConflict  # the views catch it from here
-from pmks_portal.records import lock_version, save_new_version
 from regions.models import Region
 
 PERSON_FIELDS = [

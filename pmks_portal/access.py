@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from accounts.roles import REGENCY_ROLES, Role
+from pmks_portal.roles import REGENCY_ROLES, Role
 
 logger = logging.getLogger("pmks.access")
 

@@ -14,6 +14,14 @@ from regions.models import Region
 
 
 @access.authenticated
+def home(request):
+    """The start page: what the user's role and regency give access to."""
+    user = request.user
+    regencies = Region.objects.visible_to(user).regencies().in_province(settings.PMKS_PROVINCE_CODE)
+    return render(request, "home.html", {"regencies": regencies})
+
+
+@access.authenticated
 def region_list(request):
     """The regencies and cities the user may open, with their number of districts."""
     regencies = (

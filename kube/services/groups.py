@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from audit.records import lock_version, save_new_version
 from audit.services import audit_record, snapshot
 from cases.services import check_place
 from kube import scoring
@@ -23,7 +24,6 @@ from kube.models import (
 )
 from kube.services.common import _audit_changes, _lock_kube, _not_in_future, _today
 from pmks_portal import access
-from pmks_portal.records import lock_version, save_new_version
 from regions.models import Region
 
 KUBE_FIELDS = [

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from audit.records import lock_version, save_new_version
 from audit.services import audit_record, field_changes, snapshot
 from kube.health import report_due_on
 from kube.models import (
@@ -18,7 +19,6 @@ from kube.models import (
 from kube.services.common import _check_amounts, _lock_kube, _today
 from kube.services.stages import stage_refresh
 from pmks_portal import access
-from pmks_portal.records import lock_version, save_new_version
 
 REPORT_INPUT_FIELDS = [
     *REPORT_MONEY_FIELDS,

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from audit.records import save_reference_row
 from audit.services import audit_record
 from kube.models import (
     Kube,
@@ -17,7 +18,6 @@ from kube.services.common import _check_amounts, _lock_kube, _not_in_future, _to
 from kube.services.stages import stage_refresh
 from pmks_portal import access
 from pmks_portal.access import Capability
-from pmks_portal.records import save_reference_row
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from audit.records import lock_version, save_new_version, save_reference_row
 from audit.services import field_changes, snapshot
 from kube.models import (
     BusinessType,
@@ -9,7 +10,6 @@ from kube.models import (
 )
 from pmks_portal import access, choices_cache
 from pmks_portal.access import Capability
-from pmks_portal.records import lock_version, save_new_version, save_reference_row
 
 RULES_FIELDS = [
     "min_members",

@@ -7,8 +7,8 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from audit.records import lock_version
 from audit.services import audit_record
-from pmks_portal.records import lock_version
 from rakornis.models import (
     Meeting,
     MeetingStatus,

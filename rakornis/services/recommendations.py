@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from audit.records import save_new_version
 from audit.services import field_changes, snapshot
 from pmks_portal import access
 from pmks_portal.private_files import storage
 from pmks_portal.private_files.content import checked_upload
-from pmks_portal.records import save_new_version
 from rakornis import files
 from rakornis.models import (
     Evidence,

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from audit.models import AuditEvent
+from audit.records import EditConflict
 from pmks_portal import access, service_errors
 from pmks_portal.pagination import keyset_page
-from pmks_portal.records import EditConflict
 from rakornis import services, stats
 from rakornis.forms import (
     DocumentForm,

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit.models import AuditEvent
+from audit.records import EditConflict
 from pmks_portal import access, service_errors
 from pmks_portal.pagination import keyset_page
 from pmks_portal.private_files.serving import download_response
-from pmks_portal.records import EditConflict
 from rakornis import outcomes, services
 from rakornis.forms import (
     FollowUpFilterForm,

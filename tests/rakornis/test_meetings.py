@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from pmks_portal.records import EditConflict
+from audit.records import EditConflict
 from rakornis import services
 from rakornis.models import Attendance, Meeting, MeetingStatus
 from regions.models import Region
