@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import openpyxl
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
@@ -320,7 +319,7 @@ def _words(choices_words: dict, choices) -> dict:
 def regency_lookup() -> dict[str, Region]:
     """Every way a regency or city of the province may be written, to the region."""
     lookup = {}
-    for region in Region.objects.regencies().in_province(settings.PMKS_PROVINCE_CODE):
+    for region in Region.objects.province_regencies():
         name = _heading(region.name)
         lookup[name] = region
         lookup[region.code] = region

@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,12 +39,7 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        regencies = (
-            Region.objects.visible_to(user)
-            .regencies()
-            .in_province(settings.PMKS_PROVINCE_CODE)
-            .order_by("name")
-        )
+        regencies = Region.objects.visible_to(user).province_regencies().order_by("name")
         choices = [(r.code, r.name) for r in regencies]
         if access.may_request_report(user, None):
             choices.insert(0, (PROVINCE, _("Province roll-up")))
@@ -124,9 +118,7 @@ class BaselineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regency"].queryset = (
-            Region.objects.regencies().in_province(settings.PMKS_PROVINCE_CODE).order_by("name")
-        )
+        self.fields["regency"].queryset = Region.objects.province_regencies().order_by("name")
 
     def clean(self):
         data = super().clean()
