@@ -71,11 +71,6 @@ def balikpapan_case(balikpapan_staff):
 
 
 @pytest.fixture(autouse=True)
-def in_english(english):
-    """Every test of this package reads the portal in English (see tests/conftest.py)."""
-
-
-@pytest.fixture(autouse=True)
 def categories(db):
     """The 26 categories: loaded by migration, but gone after a transactional test's flush."""
     load_default_categories(Category, CategoryAlias)

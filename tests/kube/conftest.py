@@ -111,11 +111,6 @@ def grant(staff, kube, amount="20000000", **data):
 
 
 @pytest.fixture(autouse=True)
-def in_english(english):
-    """Every test of this package reads the portal in English (see tests/conftest.py)."""
-
-
-@pytest.fixture(autouse=True)
 def reference(db):
     """Categories, business types and the rules row, which a transactional test's flush removes."""
     load_default_categories(Category, CategoryAlias)
