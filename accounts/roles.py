@@ -1,15 +1,6 @@
-"""The roles a portal user can hold."""
+"""The roles live in the kernel (pmks_portal/roles.py); accounts and its callers import them here
+as before."""
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from pmks_portal.roles import REGENCY_ROLES, Role
 
-
-class Role(models.TextChoices):
-    ADMIN = "admin", _("System administrator")
-    PROVINCIAL_OFFICER = "provincial_officer", _("Provincial officer")
-    REGENCY_STAFF = "regency_staff", _("Regency/city staff")
-    REGENCY_VIEWER = "regency_viewer", _("Regency/city viewer")
-
-
-# Roles that belong to exactly one regency or city.
-REGENCY_ROLES = frozenset({Role.REGENCY_STAFF, Role.REGENCY_VIEWER})
+__all__ = ["REGENCY_ROLES", "Role"]

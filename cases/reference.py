@@ -2,9 +2,9 @@
 
 from django.db import transaction
 
+from audit.records import save_reference_row
 from cases.models import Category, CategoryAlias
 from pmks_portal import choices_cache
-from pmks_portal.records import save_reference_row
 
 CATEGORY_FIELDS = ["code", "name", "name_en", "cluster", "programme", "sort_order", "is_active"]
 

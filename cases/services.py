@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from audit.records import EditConflict as EditConflict  # the views catch it from here
+from audit.records import lock_version, save_new_version
 from audit.services import audit_record, field_changes, snapshot
 from cases import workflow
 from cases.duplicates import DuplicateReport, find_duplicates
@@ -25,8 +27,6 @@ from cases.models import (
 )
 from cases.nik import check_kk, check_nik, normalise_number
 from pmks_portal import access
-from pmks_portal.records import EditConflict as EditConflict  # the views catch it from here
-from pmks_portal.records import lock_version, save_new_version
 from regions.models import Region
 
 PERSON_FIELDS = [
@@ -72,12 +72,6 @@ class DuplicateNik(Exception):
 class PersonChecks:
     warnings: list[str]
     duplicates: DuplicateReport
-
-
-def require_write(actor, regency_code: str) -> None:
-    """PermissionDenied unless the actor may write records of this regency/city."""
-    if not access.can_write_record(actor, regency_code):
-        raise PermissionDenied
 
 
 def check_place(regency_code: str, *places: Region | None) -> None:
@@ -147,7 +141,7 @@ def _raise_duplicate(actor, existing: Person) -> None:
 @transaction.atomic
 def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False) -> Person:
     """Registers a person in the actor's regency, after the NIK, duplicate and place checks."""
-    require_write(actor, regency.code)
+    access.require(access.can_write_record(actor, regency.code))
     data = _clean_person_data(data)
     checks = person_checks(data)
     if checks.duplicates.exact is not None:
@@ -178,7 +172,7 @@ def person_update(
     *, actor, person: Person, expected_version: int, data: dict, confirmed: bool = False
 ) -> Person:
     """Saves changes unless someone else saved first (then EditConflict, nothing saved)."""
-    require_write(actor, person.regency_id)
+    access.require(access.can_write_record(actor, person.regency_id))
     locked = lock_version(Person, person.pk, expected_version)
     data = _clean_person_data(data)
     checks = person_checks(data, exclude_pk=locked.pk)
@@ -205,8 +199,7 @@ def person_merge(*, actor, keep: Person, duplicate: Person, reason: str) -> Pers
     """Moves every record that points at `duplicate` (cases, KUBE memberships...) to `keep`;
     the duplicate stays, marked as merged. Refused, with nothing changed, when the move would
     break a rule such as one active KUBE per person."""
-    if not access.can(actor, access.Capability.MERGE_PERSONS):
-        raise PermissionDenied
+    access.require(access.can(actor, access.Capability.MERGE_PERSONS))
     if keep.pk == duplicate.pk or duplicate.merged_into_id or keep.merged_into_id:
         raise ValidationError(_("Choose two different persons that are not merged already."))
     if not reason.strip():
@@ -271,7 +264,7 @@ def case_create(
     *, actor, person: Person, regency: Region, data: dict, is_pasung: bool = False
 ) -> Case:
     """Opens a case of a person in the actor's regency; a pasung case gets its pasung record."""
-    require_write(actor, regency.code)
+    access.require(access.can_write_record(actor, regency.code))
     check_place(regency.code, data.get("district"), data.get("village"))
     today = timezone.localdate()
     case = Case(
@@ -304,7 +297,7 @@ def case_create(
 
 @transaction.atomic
 def case_update(*, actor, case: Case, expected_version: int, data: dict) -> Case:
-    require_write(actor, case.regency_id)
+    access.require(access.can_write_record(actor, case.regency_id))
     locked = lock_version(Case, case.pk, expected_version)
     check_place(locked.regency_id, data.get("district"), data.get("village"))
     before = snapshot(locked, CASE_FIELDS)
@@ -331,7 +324,7 @@ def case_transition(
     close_reason: str = "",
 ) -> Case:
     """Moves a case along the workflow (workflow.py decides), recording date, who and why."""
-    require_write(actor, case.regency_id)
+    access.require(access.can_write_record(actor, case.regency_id))
     locked = Case.objects.select_for_update().get(pk=case.pk)
     try:
         workflow.check_transition(
@@ -375,7 +368,7 @@ def case_transition(
 @transaction.atomic
 def case_detail_save(*, actor, case: Case, detail: models.Model, data: dict) -> models.Model:
     """Saves the programme-specific record of a case (pasung, street child, tuna susila)."""
-    require_write(actor, case.regency_id)
+    access.require(access.can_write_record(actor, case.regency_id))
     fields = list(data)
     before = snapshot(detail, fields) if detail.pk else {}
     for field, value in data.items():
@@ -398,7 +391,7 @@ def case_detail_save(*, actor, case: Case, detail: models.Model, data: dict) -> 
 
 @transaction.atomic
 def intervention_add(*, actor, case: Case, data: dict) -> Intervention:
-    require_write(actor, case.regency_id)
+    access.require(access.can_write_record(actor, case.regency_id))
     intervention = Intervention(case=case, created_by=actor, **data)
     if intervention.date and intervention.date > timezone.localdate():
         raise ValidationError({"date": _("An intervention cannot be dated in the future.")})
@@ -417,7 +410,7 @@ def intervention_add(*, actor, case: Case, data: dict) -> Intervention:
 @transaction.atomic
 def pasung_event_add(*, actor, case: Case, data: dict) -> PasungEvent:
     """A follow-up visit, or a re-shackling, which puts the person back among the restrained."""
-    require_write(actor, case.regency_id)
+    access.require(access.can_write_record(actor, case.regency_id))
     detail = PasungDetail.objects.select_for_update().get(case=case)
     event = PasungEvent(detail=detail, **data)
     event.full_clean()

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
-from accounts.roles import REGENCY_ROLES, Role
+from pmks_portal.roles import REGENCY_ROLES, Role
 
 logger = logging.getLogger("pmks.access")
 
@@ -112,6 +112,34 @@ def scope_regions(queryset: models.QuerySet, user) -> models.QuerySet:
 def can_write_record(user, regency_code: str) -> bool:
     """Whether the user may create or change a record owned by this regency."""
     return can(user, Capability.WRITE_RECORDS) and user.regency_id == regency_code
+
+
+# --- Services' checks: one helper, and the rules that are not a single capability ------------
+
+
+def require(allowed: bool) -> None:
+    """The services' one write check: PermissionDenied unless a rule of this module allowed it.
+
+    Services call it with `can_write_record(actor, code)`, `can(actor, capability)`,
+    `obj.writable_by(actor)` or `may_request_report(...)`, so commands and tasks that call them
+    are held to the same rules as the pages.
+    """
+    if not allowed:
+        raise PermissionDenied
+
+
+def may_request_report(user, regency_code: str | None) -> bool:
+    """Who may ask for (or build again) a report run. The province roll-up: whoever sees the
+    province dashboard. A regency's report: whoever reads the whole province, or the regency's
+    own staff; a regency viewer reads the reports but cannot ask for one (read-only)."""
+    if regency_code is None:
+        return can(user, Capability.VIEW_PROVINCE_DASHBOARD)
+    if not can(user, Capability.READ_RECORDS):
+        return False
+    limit = regency_limit(user)
+    if limit is None:
+        return True
+    return limit == regency_code and can(user, Capability.WRITE_RECORDS)
 
 
 def get_object_for_user(queryset: models.QuerySet, user, *, write: bool = False, **lookup):

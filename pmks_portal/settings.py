@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "kube",
     "rakornis",
     "reports",
+    "demo",  # seed_demo: the demo data of every app, kept out of the pmks_portal kernel
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 from accounts import views as account_views
 from pmks_portal import access, health, views
+from regions import views as region_views
 
 auth_urls = [
     path("masuk/", access.public(auth_views.LoginView.as_view()), name="login"),
@@ -41,7 +42,7 @@ auth_urls = [
 ]
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", region_views.home, name="home"),
     path("tentang/", views.about, name="about"),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/setlang/", access.public(set_language), name="set_language"),

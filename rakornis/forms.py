@@ -4,7 +4,6 @@ services, whose ValidationErrors the views attach to these forms."""
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from rakornis import files
@@ -26,7 +25,7 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def regencies():
-    return Region.objects.regencies().in_province(settings.PMKS_PROVINCE_CODE).order_by("code")
+    return Region.objects.province_regencies().order_by("code")
 
 
 class _Dates:

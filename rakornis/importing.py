@@ -23,19 +23,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import openpyxl
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pmks_portal import archives
 from pmks_portal.textfiles import decode_spreadsheet_text
 from rakornis.models import InstitutionType, Meeting, Participant, ParticipantRole
 from regions.models import Region
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 
 # Column: the headings that name it (compared case- and space-insensitively).
@@ -224,16 +223,15 @@ def _cell(value):
 
 def _xlsx_rows(data: bytes) -> list[list]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            names = {entry.filename for entry in entries}
-            unpacked = sum(entry.file_size for entry in entries)
+        names = {entry.filename for entry in archives.checked_entries(io.BytesIO(data))}
     except zipfile.BadZipFile:
         raise ImportFileError(_("This Excel file is damaged; save it again.")) from None
+    except archives.ArchiveTooLarge:
+        raise ImportFileError(
+            _("This workbook is too large to be a participant list; split it.")
+        ) from None
     if "xl/workbook.xml" not in names:
         raise ImportFileError(_("This is not an Excel workbook (.xlsx). Save it as .xlsx or CSV."))
-    if unpacked > MAX_UNPACKED_BYTES or len(entries) > 2000:
-        raise ImportFileError(_("This workbook is too large to be a participant list; split it."))
     workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for sheet in workbook.worksheets:
@@ -321,7 +319,7 @@ def _words(choices_words: dict, choices) -> dict:
 def regency_lookup() -> dict[str, Region]:
     """Every way a regency or city of the province may be written, to the region."""
     lookup = {}
-    for region in Region.objects.regencies().in_province(settings.PMKS_PROVINCE_CODE):
+    for region in Region.objects.province_regencies():
         name = _heading(region.name)
         lookup[name] = region
         lookup[region.code] = region

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,11 @@ class RegionQuerySet(models.QuerySet):
 
     def in_province(self, province_code: str):
         return self.filter(code__startswith=f"{province_code}.")
+
+    def province_regencies(self):
+        """The regencies and cities of the portal's province (settings.PMKS_PROVINCE_CODE): the
+        one selector the pages, forms, imports and summaries use."""
+        return self.regencies().in_province(settings.PMKS_PROVINCE_CODE)
 
     def with_child_counts(self):
         return self.annotate(child_count=models.Count("children"))

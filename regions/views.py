@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -14,14 +13,17 @@ from regions.models import Region
 
 
 @access.authenticated
+def home(request):
+    """The start page: what the user's role and regency give access to."""
+    user = request.user
+    regencies = Region.objects.visible_to(user).province_regencies()
+    return render(request, "home.html", {"regencies": regencies})
+
+
+@access.authenticated
 def region_list(request):
     """The regencies and cities the user may open, with their number of districts."""
-    regencies = (
-        Region.objects.visible_to(request.user)
-        .regencies()
-        .in_province(settings.PMKS_PROVINCE_CODE)
-        .with_child_counts()
-    )
+    regencies = Region.objects.visible_to(request.user).province_regencies().with_child_counts()
     return render(request, "regions/region_list.html", {"regencies": regencies})
 
 

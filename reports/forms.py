@@ -1,12 +1,10 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Programme
 from pmks_portal import access
-from pmks_portal.access import Capability
 from regions.models import Region
 from reports.models import Indicator, Target
 from reports.periods import parse_period
@@ -41,16 +39,16 @@ class ReportRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        regencies = (
-            Region.objects.visible_to(user)
-            .regencies()
-            .in_province(settings.PMKS_PROVINCE_CODE)
-            .order_by("name")
-        )
+        regencies = Region.objects.visible_to(user).province_regencies().order_by("name")
         choices = [(r.code, r.name) for r in regencies]
-        if access.can(user, Capability.VIEW_PROVINCE_DASHBOARD):
+        if access.may_request_report(user, None):
             choices.insert(0, (PROVINCE, _("Province roll-up")))
         self.fields["scope"].choices = choices
+        # A read-only role reads the reports but is not offered the form (the service refuses it).
+        self.can_ask = any(
+            access.may_request_report(user, None if code == PROVINCE else code)
+            for code, _name in choices
+        )
         self.regencies = {r.code: r for r in regencies}
 
     def clean_period(self):
@@ -120,9 +118,7 @@ class BaselineForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regency"].queryset = (
-            Region.objects.regencies().in_province(settings.PMKS_PROVINCE_CODE).order_by("name")
-        )
+        self.fields["regency"].queryset = Region.objects.province_regencies().order_by("name")
 
     def clean(self):
         data = super().clean()

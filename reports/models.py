@@ -366,6 +366,6 @@ class ReportRun(models.Model):
 
     def writable_by(self, user) -> bool:
         """Whether the user may build this report again (the same rule as asking for it)."""
-        from reports.services import may_request_report
+        from pmks_portal import access
 
-        return may_request_report(user, self.regency_id)
+        return access.may_request_report(user, self.regency_id)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
@@ -62,21 +62,6 @@ TRANSIENT = (OperationalError, InterfaceError)
 
 class Retryable(Exception):
     """The build met a passing database problem; the run waits for the task's next attempt."""
-
-
-# ---------------------------------------------------------------------------------------------
-# Who may ask
-
-
-def may_request_report(user, regency_code: str | None) -> bool:
-    """A regency's report: whoever reads that regency's records. The province roll-up: whoever
-    sees the province dashboard. (Both from the rules in pmks_portal.access.)"""
-    if regency_code is None:
-        return access.can(user, Capability.VIEW_PROVINCE_DASHBOARD)
-    if not access.can(user, Capability.READ_RECORDS):
-        return False
-    limit = access.regency_limit(user)
-    return limit is None or limit == regency_code
 
 
 def idempotency_key(regency_code: str | None, period: Period) -> str:
@@ -115,8 +100,8 @@ def report_request(
     if isinstance(period, str):
         period = parse_period(period, today=timezone.localdate())
     code = regency.code if regency else None
-    if actor is not None and not may_request_report(actor, code):
-        raise PermissionDenied
+    if actor is not None:
+        access.require(access.may_request_report(actor, code))
     run, created = ReportRun.objects.get_or_create(
         idempotency_key=idempotency_key(code, period),
         defaults={
@@ -164,8 +149,8 @@ def report_rebuild(
     *, actor, run: ReportRun, language: str | None = None, publish: bool = True
 ) -> ReportRun:
     """Builds a finished report again from today's data; the old files stay until replaced."""
-    if actor is not None and not may_request_report(actor, run.regency_id):
-        raise PermissionDenied
+    if actor is not None:
+        access.require(access.may_request_report(actor, run.regency_id))
     return _reset(run, actor, language, publish=publish)
 
 
@@ -412,15 +397,10 @@ TARGET_FIELDS = [
 ]
 
 
-def _require_reference(actor) -> None:
-    if not access.can(actor, Capability.MANAGE_REFERENCE):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def target_save(*, actor, target: Target, data: dict) -> Target:
     """Creates or changes a target. Moving its deadline or value is a restatement instead."""
-    _require_reference(actor)
+    access.require(access.can(actor, Capability.MANAGE_REFERENCE))
     creating = target.pk is None
     before = {} if creating else snapshot(Target.objects.get(pk=target.pk), TARGET_FIELDS)
     for name, value in data.items():
@@ -448,7 +428,7 @@ def target_restate(
     *, actor, target: Target, deadline, target_value: int, restated_on, reason: str
 ) -> TargetRestatement:
     """Moves a target to a new deadline or value; the old terms go to its history."""
-    _require_reference(actor)
+    access.require(access.can(actor, Capability.MANAGE_REFERENCE))
     target = Target.objects.select_for_update().get(pk=target.pk)
     if not reason.strip():
         raise ValidationError({"reason": _("Say who restated the target, and why.")})
@@ -489,7 +469,7 @@ def target_restate(
 @transaction.atomic
 def baseline_save(*, actor, target: Target, regency_code: str, value: int | None, on, source=""):
     """Sets (or, with no value, removes) a regency's baseline for a target."""
-    _require_reference(actor)
+    access.require(access.can(actor, Capability.MANAGE_REFERENCE))
     existing = TargetBaseline.objects.filter(target=target, regency_code=regency_code).first()
     before = [existing.value, str(existing.on)] if existing else None
     if value is None:
@@ -512,7 +492,7 @@ def baseline_save(*, actor, target: Target, regency_code: str, value: int | None
 @transaction.atomic
 def milestone_save(*, actor, target: Target, year: int, progress: int | None) -> None:
     """Sets (or, with no progress, removes) a target's milestone for a year."""
-    _require_reference(actor)
+    access.require(access.can(actor, Capability.MANAGE_REFERENCE))
     existing = TargetMilestone.objects.filter(target=target, year=year).first()
     before = existing.progress if existing else None
     if progress is None:

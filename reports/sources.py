@@ -1,33 +1,21 @@
 """Figures that other apps own: KUBE groups and Rakornis follow-ups, through their functions.
 
-The KUBE and Rakornis apps offer (when they are installed with these modules):
+The KUBE and Rakornis apps offer (plain imports, so that a rename fails loudly at start-up
+instead of blanking the dashboards):
 
 * ``kube.indicators.stage_counts(regency_code | None) -> dict[str, int]``;
 * ``kube.indicators.reporting_completeness(regency_code | None, year, month)``
   ``-> (expected, received)``;
 * ``rakornis.indicators.follow_up_counts(regency_code | None, on: date)``
   ``-> {"open", "overdue", "done"}``.
-
-When a module or function is missing, the figure is "not available" (None) and pages and reports
-say so; nothing else depends on those apps.
 """
 
-import importlib
-import logging
 from dataclasses import dataclass
 from datetime import date
 
-logger = logging.getLogger("pmks.reports.sources")
-
-
-def _function(module_name: str, name: str):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name in (module_name, module_name.split(".")[0]):
-            return None
-        raise
-    return getattr(module, name, None)
+from kube import indicators as kube_indicators
+from kube.models import Stage
+from rakornis import indicators as rakornis_indicators
 
 
 @dataclass(frozen=True)
@@ -52,31 +40,21 @@ class FollowUps:
     done: int
 
 
-def kube_figures(regency: str | None, year: int, month: int) -> KubeFigures | None:
-    """KUBE groups by stage and the month's reporting completeness, or None."""
-    stage_counts = _function("kube.indicators", "stage_counts")
-    completeness = _function("kube.indicators", "reporting_completeness")
-    if stage_counts is None or completeness is None:
-        return None
-    stages = dict(stage_counts(regency))
-    expected, received = completeness(regency, year, month)
+def kube_figures(regency: str | None, year: int, month: int) -> KubeFigures:
+    """KUBE groups by stage and the month's reporting completeness."""
+    stages = dict(kube_indicators.stage_counts(regency))
+    expected, received = kube_indicators.reporting_completeness(regency, year, month)
     return KubeFigures(stages=stages, expected=int(expected), received=int(received))
 
 
 def stage_labels() -> dict[str, str]:
-    """Names of the KUBE stages, when the KUBE app has them (else the codes are shown)."""
-    stage = _function("kube.models", "Stage")
-    if stage is None:
-        return {}
-    return {code: str(label) for code, label in stage.choices}
+    """Names of the KUBE stages."""
+    return {code: str(label) for code, label in Stage.choices}
 
 
-def follow_ups(regency: str | None, on: date) -> FollowUps | None:
-    """Rakornis follow-ups open, overdue and done on a day, or None."""
-    counts = _function("rakornis.indicators", "follow_up_counts")
-    if counts is None:
-        return None
-    result = counts(regency, on)
+def follow_ups(regency: str | None, on: date) -> FollowUps:
+    """Rakornis follow-ups open, overdue and done on a day."""
+    result = rakornis_indicators.follow_up_counts(regency, on)
     return FollowUps(
         open=int(result.get("open", 0)),
         overdue=int(result.get("overdue", 0)),

@@ -30,7 +30,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -69,12 +68,7 @@ def current_month() -> date:
 
 def province_regencies() -> list[str]:
     """The regencies and cities of the province, whose summaries are kept."""
-    return list(
-        Region.objects.regencies()
-        .in_province(settings.PMKS_PROVINCE_CODE)
-        .values_list("code", flat=True)
-        .order_by("code")
-    )
+    return list(Region.objects.province_regencies().values_list("code", flat=True).order_by("code"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ Dashboards read the summary only (reports.figures), never the raw cases; the num
 of each page is fixed and pinned by tests.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -53,12 +52,7 @@ def dashboard(request):
     own = access.regency_limit(user)
     if own:
         return _regency(request, own)
-    regencies = (
-        Region.objects.visible_to(user)
-        .regencies()
-        .in_province(settings.PMKS_PROVINCE_CODE)
-        .order_by("name")
-    )
+    regencies = Region.objects.visible_to(user).province_regencies().order_by("name")
     return render(request, "reports/dashboard_choose.html", {"regencies": regencies})
 
 

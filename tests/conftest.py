@@ -7,6 +7,8 @@ server) flush the database afterwards; the `kaltim` fixture loads the regions ag
 has happened, on SQLite and PostgreSQL alike.
 """
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -179,3 +181,17 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+# --- Shared fixtures of the app packages (house, #18) ----------------------------------------
+
+# The packages whose every test reads the portal in English (their assertions quote messages).
+ENGLISH_PACKAGES = frozenset({"cases", "kube", "rakornis", "reports"})
+
+
+@pytest.fixture(autouse=True)
+def in_english(request):
+    """Every test under tests/cases, kube, rakornis and reports reads the portal in English."""
+    package = Path(request.node.path).relative_to(Path(__file__).parent).parts[0]
+    if package in ENGLISH_PACKAGES:
+        request.getfixturevalue("english")

@@ -14,12 +14,11 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 from cases.importing.errors import ImportFileError
 from cases.importing.header import HEADER_SEARCH_ROWS, header_columns
 from cases.importing.values import EXCEL_DIGITS
+from pmks_portal import archives
 from pmks_portal.textfiles import decode_spreadsheet_text
 
 # Limits on what is accepted at all.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_XLSX_ENTRIES = 1000
 
 CSV, XLSX = "csv", "xlsx"
 LIST_SEPARATORS = [",", ";", "\t", "|"]
@@ -67,24 +66,21 @@ def _size_of(handle) -> int:
 
 
 def _check_xlsx_archive(handle) -> None:
-    """Refuses zip bombs and non-workbooks before the workbook reader opens anything.
-
-    Python's zipfile never inflates an entry beyond its declared size (it stops there, and a
-    CRC mismatch is an error), so the declared sizes bound what parsing can allocate.
-    """
+    """Refuses zip bombs (pmks_portal.archives) and non-workbooks before the workbook reader
+    opens anything."""
     try:
-        with zipfile.ZipFile(handle) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_XLSX_ENTRIES:
-                raise ImportFileError(_("This workbook holds too many parts to be a spreadsheet."))
-            if sum(entry.file_size for entry in entries) > MAX_XLSX_UNCOMPRESSED:
-                raise ImportFileError(
-                    _("This workbook unpacks to more than %(limit)s MB; split it.")
-                    % {"limit": MAX_XLSX_UNCOMPRESSED // 1024 // 1024}
-                )
-            names = {entry.filename for entry in entries}
+        names = {entry.filename for entry in archives.checked_entries(handle)}
     except zipfile.BadZipFile:
         raise ImportFileError(_("This Excel file is damaged; save it again.")) from None
+    except archives.ArchiveTooLarge as error:
+        if error.too_many_entries:
+            raise ImportFileError(
+                _("This workbook holds too many parts to be a spreadsheet.")
+            ) from None
+        raise ImportFileError(
+            _("This workbook unpacks to more than %(limit)s MB; split it.")
+            % {"limit": archives.MAX_UNPACKED_BYTES // 1024 // 1024}
+        ) from None
     if "xl/workbook.xml" not in names:
         raise ImportFileError(
             _("This is a zip archive but not an Excel workbook: save the sheet as .xlsx or CSV.")

@@ -32,7 +32,7 @@ from cases.importing.rows import RowChecker
 from cases.importing.tally import process_rows
 from cases.importing.writer import RowWriter
 from cases.models import ImportBatch
-from cases.services import require_write
+from pmks_portal import access
 from regions.models import Region
 
 logger = logging.getLogger("pmks.import")
@@ -95,7 +95,7 @@ def import_batch_create(
 ) -> ImportBatch:
     """Stores an uploaded spreadsheet (after the type, size and archive checks) and queues its
     check. Raises ImportFileError for a file that cannot be imported at all."""
-    require_write(actor, regency.code)
+    access.require(access.can_write_record(actor, regency.code))
     fmt = check_upload(upload)
     original = os.path.basename(name or getattr(upload, "name", "") or "import")[:200]
     batch = ImportBatch(
@@ -208,7 +208,7 @@ def _check_batch(batch: ImportBatch) -> None:
 @transaction.atomic
 def import_batch_recheck(*, actor, batch: ImportBatch, queue: bool = True) -> ImportBatch:
     """Checks a checked or failed batch again, e.g. after colleagues changed the registry."""
-    require_write(actor, batch.regency_id)
+    access.require(access.can_write_record(actor, batch.regency_id))
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status not in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED):
         raise ValidationError(_("This import cannot be checked again now."))
@@ -224,7 +224,7 @@ def import_batch_commit_request(
     *, actor, batch: ImportBatch, warnings_confirmed: bool, queue: bool = True
 ) -> ImportBatch:
     """Asks for a checked batch to be saved; the commit task does the work."""
-    require_write(actor, batch.regency_id)
+    access.require(access.can_write_record(actor, batch.regency_id))
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status != ImportBatch.Status.CHECKED:
         raise ValidationError(_("Only a checked import can be saved."))
@@ -311,7 +311,7 @@ def _commit_batch(batch_id: int) -> None:
                 actor = User.objects.get(
                     pk=batch.summary.get("commit_requested_by") or batch.uploaded_by_id
                 )
-                require_write(actor, batch.regency_id)
+                access.require(access.can_write_record(actor, batch.regency_id))
                 reference = load_reference(batch.regency)
                 header = Header.from_json(batch.summary["header"])
                 writer = RowWriter(batch=batch, actor=actor, reference=reference)

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from pmks_portal import archives
 from pmks_portal.private_files.images import strip_image
 from pmks_portal.private_files.kinds import (
     DOCX,
@@ -40,8 +41,6 @@ from pmks_portal.private_files.names import safe_name
 PDF_ACTIVE_CONTENT = re.compile(rb"/(?:JavaScript|Launch|EmbeddedFiles?)(?![A-Za-z0-9])")
 
 # An Office package that unpacks to more than this is not a document but a zip bomb.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_ZIP_ENTRIES = 5000
 # The part that makes a zip package a document of each Office kind.
 OFFICE_MAIN_PARTS = {
     "word/document.xml": DOCX,
@@ -114,12 +113,9 @@ def check_pdf(data: bytes) -> None:
 def _office_kind(data: bytes, accepts: Acceptance) -> FileKind:
     """Which Office document a zip package is; refused when it is another zip or has macros."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except zipfile.BadZipFile:
+        entries = archives.checked_entries(io.BytesIO(data))
+    except (zipfile.BadZipFile, archives.ArchiveTooLarge):
         raise Unreadable from None
-    if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-        raise Unreadable
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names:
         raise ValidationError(accepts.refused, code="type")

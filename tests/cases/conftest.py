@@ -4,54 +4,9 @@ from datetime import date
 
 import pytest
 
-from cases import services
 from cases.categories_data import load_default_categories
 from cases.models import Category, CategoryAlias
-from regions.models import Region
-
-
-def register(
-    staff,
-    *,
-    name: str,
-    nik: str | None = None,
-    category: str = "AJ",
-    village_code: str | None = None,
-    birth_date=date(2012, 5, 17),
-    sex: str = "L",
-    is_pasung: bool = False,
-):
-    """A person and one case, registered through the services as regency staff would."""
-    regency = staff.regency
-    village = (
-        Region.objects.get(code=village_code)
-        if village_code
-        else (
-            Region.objects.filter(level="village", code__startswith=f"{regency.code}.")
-            .order_by("code")
-            .first()
-        )
-    )
-    person = services.person_create(
-        actor=staff,
-        regency=regency,
-        confirmed=True,
-        data={"nik": nik, "name": name, "sex": sex, "birth_date": birth_date, "village": village},
-    )
-    case = services.case_create(
-        actor=staff,
-        person=person,
-        regency=regency,
-        is_pasung=is_pasung,
-        data={
-            "category": Category.objects.get(code=category),
-            "district": village.parent,
-            "village": village,
-            "found_on": date(2026, 10, 1),
-            "source": "outreach",
-        },
-    )
-    return case
+from tests.factories import register
 
 
 @pytest.fixture
@@ -68,11 +23,6 @@ def balikpapan_case(balikpapan_staff):
         sex="P",
         birth_date=date(2011, 8, 17),
     )
-
-
-@pytest.fixture(autouse=True)
-def in_english(english):
-    """Every test of this package reads the portal in English (see tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

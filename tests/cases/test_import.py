@@ -15,6 +15,7 @@ from audit.models import AuditEvent
 from cases import importing
 from cases.importing import files, service, tally, writer
 from cases.models import Case, CaseTransition, ImportBatch, PasungDetail, Person
+from pmks_portal import archives
 from regions.models import Region
 from tests.cases.conftest import register
 
@@ -234,14 +235,14 @@ def test_a_zip_bomb_is_refused_before_the_workbook_is_opened(samarinda_staff, mo
     data = xlsx_bytes([row()])
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         unpacked = sum(entry.file_size for entry in archive.infolist())
-    monkeypatch.setattr(files, "MAX_XLSX_UNCOMPRESSED", unpacked - 1)
+    monkeypatch.setattr(archives, "MAX_UNPACKED_BYTES", unpacked - 1)
     monkeypatch.setattr(files.CalamineWorkbook, "from_filelike", pytest.fail)
     with pytest.raises(importing.ImportFileError, match="unpacks to more than"):
         upload(samarinda_staff, data, name="bom.xlsx")
 
 
 def test_a_zip_with_too_many_entries_is_refused(samarinda_staff, monkeypatch):
-    monkeypatch.setattr(files, "MAX_XLSX_ENTRIES", 3)
+    monkeypatch.setattr(archives, "MAX_ENTRIES", 3)
     with pytest.raises(importing.ImportFileError, match="too many parts"):
         upload(samarinda_staff, xlsx_bytes([row()]), name="data.xlsx")
 

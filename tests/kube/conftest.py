@@ -16,8 +16,7 @@ from cases.models import Category, CategoryAlias
 from kube import services
 from kube.models import BusinessType, Kube, KubeRules, MemberRole, add_months, first_of_month
 from kube.reference_data import ensure_rules_row, load_default_business_types
-from regions.models import Region
-from tests.cases.conftest import register
+from tests.factories import first_village, register
 
 _serials: dict[str, int] = {}
 
@@ -32,11 +31,7 @@ def nik_for(district_code: str, birth: date, sex: str = "L") -> str:
 
 def registered_poor_person(staff, *, name: str, birth: date = date(1985, 3, 14), sex: str = "L"):
     """A head of family in the staff's regency with an open fakir miskin case."""
-    village = (
-        Region.objects.filter(level="village", code__startswith=f"{staff.regency_id}.")
-        .order_by("code")
-        .first()
-    )
+    village = first_village(staff.regency_id)
     case = register(
         staff,
         name=name,
@@ -109,11 +104,6 @@ def grant(staff, kube, amount="20000000", **data):
         "partner": None,
     }
     return services.grant_add(actor=staff, kube=kube, data=defaults | data)
-
-
-@pytest.fixture(autouse=True)
-def in_english(english):
-    """Every test of this package reads the portal in English (see tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

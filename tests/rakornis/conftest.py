@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from cases import services as case_services
 from cases.categories_data import load_default_categories
 from cases.models import Category, CategoryAlias
 from rakornis import services
@@ -20,6 +19,7 @@ from rakornis.models import InstitutionType, MeetingStatus, MeetingType
 from regions.models import Region
 from tests.browser.conftest import browser_page, chromium, phone_page, portal  # noqa: F401
 from tests.conftest import BALIKPAPAN, SAMARINDA
+from tests.factories import register
 from tests.helpers import sign_in
 
 KUTAI_TIMUR = "64.08"
@@ -112,33 +112,16 @@ def participant_data(regency_code=SAMARINDA, **overrides) -> dict:
 
 
 def register_case(staff, *, name: str, category: str = "AJ", found_on: date, pasung=False):
-    """A person and a case of the staff's regency, found on a given day (through the services)."""
-    regency = staff.regency
-    village = (
-        Region.objects.filter(level="village", code__startswith=f"{regency.code}.")
-        .order_by("code")
-        .first()
-    )
-    person = case_services.person_create(
-        actor=staff,
-        regency=regency,
-        confirmed=True,
-        data={"name": name, "sex": "L", "birth_date": date(1980, 1, 1), "village": village},
-    )
-    return case_services.case_create(
-        actor=staff,
-        person=person,
-        regency=regency,
+    """A person and a case of the staff's regency, found (and registered) on a given day."""
+    return register(
+        staff,
+        name=name,
+        category=category,
+        birth_date=date(1980, 1, 1),
         is_pasung=pasung,
-        data={
-            "category": Category.objects.get(code=category),
-            "district": village.parent,
-            "village": village,
-            "found_on": found_on,
-            "registered_on": found_on,
-            "source": "outreach",
-            "restraint_form": "chain",
-        },
+        found_on=found_on,
+        registered_on=found_on,
+        restraint_form="chain",
     )
 
 
@@ -195,11 +178,6 @@ def client_as(db):
         return sign_in(english_client, user) if user is not None else english_client
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def in_english(english):
-    """Every test of this package reads the portal in English (see tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

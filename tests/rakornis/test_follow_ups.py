@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from pmks_portal.records import EditConflict
+from audit.records import EditConflict
 from rakornis import services
 from rakornis.models import Evidence, FollowUp, FollowUpStatus, FollowUpUpdate, Recommendation
 from regions.models import Region

@@ -110,7 +110,7 @@ def test_done_and_cancelled_follow_ups_are_not_reminded(
 
 def test_a_failed_sending_leaves_nothing_recorded_so_the_next_run_tries_again(due_items):
     with (
-        mock.patch("rakornis.services.send_mail", side_effect=OSError("SMTP down")),
+        mock.patch("rakornis.services.reminders.send_mail", side_effect=OSError("SMTP down")),
         pytest.raises(OSError),
     ):
         services.follow_up_send_reminders(today=today())

@@ -19,11 +19,6 @@ from tests.cases.conftest import register  # noqa: F401 - re-exported for the te
 
 
 @pytest.fixture(autouse=True)
-def in_english(english):
-    """Every test of this package reads the portal in English (see tests/conftest.py)."""
-
-
-@pytest.fixture(autouse=True)
 def reference_data(db):
     """Categories and the three national targets: loaded by migrations, gone after a flush."""
     load_default_categories(Category, CategoryAlias)

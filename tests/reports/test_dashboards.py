@@ -94,7 +94,8 @@ def test_the_province_dashboard_ranks_the_ten_regencies_against_the_three_target
 def test_kube_and_rakornis_say_not_available_without_their_functions(
     login, provincial_officer, registry, monkeypatch
 ):
-    monkeypatch.setattr(sources, "_function", lambda module, name: None)
+    monkeypatch.setattr(sources, "kube_figures", lambda *args: None)
+    monkeypatch.setattr(sources, "follow_ups", lambda *args: None)
     html = login(provincial_officer).get(reverse("reports:province")).content.decode()
     assert 'data-testid="kube-unavailable"' in html
     assert 'data-testid="rakornis-unavailable"' in html
@@ -160,11 +161,6 @@ def test_kube_and_rakornis_figures_appear_when_their_apps_provide_them(
     html = login(provincial_officer).get(reverse("reports:province")).content.decode()
     assert "mandiri" in html and "5 received of 6 expected" in html
     assert "Overdue" in html and ">3<" in html
-
-
-def test_the_adapters_say_not_available_while_the_apps_lack_the_functions():
-    assert sources._function("reports.no_such_module", "x") is None
-    assert sources._function("reports.sources", "no_such_function") is None
 
 
 @pytest.fixture

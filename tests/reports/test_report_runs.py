@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from celery.exceptions import Retry, SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.urls import reverse
@@ -117,9 +118,9 @@ def test_an_officer_asks_for_a_report_and_gets_pdf_and_xlsx_with_the_registry_nu
 
 
 def test_asking_twice_gives_the_same_run_and_the_same_numbers(
-    login, samarinda_viewer, registry, django_capture_on_commit_callbacks
+    login, samarinda_staff, registry, django_capture_on_commit_callbacks
 ):
-    client = login(samarinda_viewer)
+    client = login(samarinda_staff)
     first = ask(client, capture=django_capture_on_commit_callbacks)
     second = ask(client, capture=django_capture_on_commit_callbacks)
     assert first.pk == second.pk
@@ -349,6 +350,30 @@ def test_regency_staff_cannot_ask_for_another_regency_or_the_province(
         assert response.status_code == 200
         assert "scope" in response.context["form"].errors
     assert not ReportRun.objects.exists()
+
+
+def test_a_regency_viewer_can_neither_ask_for_nor_rebuild_a_report(
+    login, samarinda_viewer, registry
+):
+    """Read-only means read-only (issue #11 item 7): the viewer reads its regency's reports,
+    is offered nothing to ask for, and is refused (403) when it asks or rebuilds anyway."""
+    run = _waiting_run()
+    services.report_build(run.pk)
+    client = login(samarinda_viewer)
+
+    listing = client.get(reverse("reports:runs"))
+    assert listing.status_code == 200
+    assert not listing.context["form"].can_ask
+    assert reverse("reports:run", args=[run.pk]) in listing.content.decode()
+    assert client.get(reverse("reports:run", args=[run.pk])).context["can_rebuild"] is False
+
+    asked = client.post(reverse("reports:runs"), {"scope": SAMARINDA, "period": THIS_MONTH})
+    rebuilt = client.post(reverse("reports:run-rebuild", args=[run.pk]))
+
+    assert (asked.status_code, rebuilt.status_code) == (403, 403)
+    assert list(ReportRun.objects.values_list("pk", "builds")) == [(run.pk, 1)]
+    with pytest.raises(PermissionDenied):
+        services.report_rebuild(actor=samarinda_viewer, run=run, publish=False)
 
 
 def test_a_future_or_malformed_period_is_refused(login, samarinda_staff):
