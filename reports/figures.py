@@ -158,7 +158,7 @@ def _programme_figures(programme: str, flow: dict, stock: dict | None, month: da
         found=flow.get("found", 0),
         resolved=flow.get("released" if pasung else "resolved", 0),
         relapsed=flow.get("reshackled" if pasung else "relapsed", 0),
-        closed=flow.get("closed", 0),
+        closed=flow.get("target_closed", 0),
         remaining=None if stock is None else stock["remaining"] or 0,
         in_handling=None if stock is None else stock["in_handling"] or 0,
     )
@@ -169,8 +169,10 @@ def programme_series(
 ) -> dict[tuple[str, str], list[MonthIndicators]]:
     """(regency, programme) → the filled monthly series over `months` (two queries).
 
-    `counted` gives, by regency, the months (YYYY-MM) that have a snapshot: there, a programme
-    without rows counted zero. Elsewhere remaining is estimated from the events.
+    `counted` gives, by regency, the months (YYYY-MM) that have a stock count: there, a
+    programme without rows counted zero. A regency replayed from its history has every month
+    counted (`replayed_counted`). Elsewhere remaining is not known (estimated, and given no
+    status).
     """
     counted = counted or {}
     first, last = months[0], months[-1]
@@ -196,6 +198,7 @@ def programme_series(
             closed=Sum("closed"),
             released=Sum("released"),
             reshackled=Sum("reshackled"),
+            target_closed=Sum("target_closed"),
         )
         .order_by()
     )
@@ -379,7 +382,7 @@ def overview(regency: Region | None, month: date | None = None, *, extras: bool 
                 codes,
                 month,
                 on,
-                [(s.regency_id, s.refreshed_at, s.snapshot_months) for s in states],
+                [(s.regency_id, s.refreshed_at, s.replayed, s.snapshot_months) for s in states],
                 targets,
             )
         ).encode()
@@ -422,8 +425,16 @@ def _cache_set(key: str, value) -> None:
         logger.warning("overview cache unavailable", exc_info=True)
 
 
+def replayed_counted(state: SummaryState, months: list[date]) -> set[str]:
+    """The months of `months` whose stock of the regency is known: all of them once its history
+    was replayed (before its first record it had no case), else its own snapshots."""
+    if state.replayed:
+        return {f"{month:%Y-%m}" for month in months}
+    return set(state.snapshot_months)
+
+
 def _compute(regency, regencies, codes, month, months, on, states, targets) -> "Overview":
-    counted = {s.regency_id: set(s.snapshot_months) for s in states}
+    counted = {s.regency_id: replayed_counted(s, months) for s in states}
     by_regency = programme_series(codes, months, counted)
     standings: dict[tuple[str | None, str], Standing] = {}
     for target in targets:

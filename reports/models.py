@@ -212,6 +212,9 @@ class CaseFlow(models.Model):
     closed = models.PositiveIntegerField(default=0)
     released = models.PositiveIntegerField(default=0)
     reshackled = models.PositiveIntegerField(default=0)
+    # Closures that took a case off its target's open count (for pasung: of a person still
+    # restrained); the `closed` of the targets tables (reports.history).
+    target_closed = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -242,6 +245,10 @@ class SummaryState(models.Model):
     # The months (YYYY-MM) whose stock was counted for this regency: a month absent here has no
     # snapshot (its remaining is estimated), a month present without rows counted zero cases.
     snapshot_months = models.JSONField(default=list)
+    # Whether the stock was replayed from the recorded history (reports.history): then every
+    # month is counted, from the first month of the regency's records (the first of
+    # snapshot_months) on, and every month before it had no case.
+    replayed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("summary state")

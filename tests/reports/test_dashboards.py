@@ -137,13 +137,14 @@ def test_regency_staff_never_see_another_regency_or_the_province(login, samarind
     assert [code for code, _name in own.context["overview"].regencies] == [SAMARINDA]
 
 
-def test_a_past_month_without_a_snapshot_says_so(login, provincial_officer, registry):
+def test_a_past_month_is_counted_from_the_history(login, provincial_officer, registry):
     response = login(provincial_officer).get(reverse("reports:province") + "?month=2026-10")
     assert response.context["overview"].month == date(2026, 10, 1)
-    assert not response.context["overview"].has_snapshot
-    # October is estimated back from November's count and November's events.
+    assert response.context["overview"].has_snapshot
+    # October had no refresh of its own: its end is replayed (the resolution came in November).
     standing = response.context["overview"].standing(SAMARINDA, "bebas-anak-jalanan")
-    assert standing.last.estimated
+    assert not standing.last.estimated
+    assert standing.remaining == 3
 
 
 def test_kube_and_rakornis_figures_appear_when_their_apps_provide_them(
