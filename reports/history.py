@@ -18,7 +18,7 @@ dashboards and reports read it). For each case:
 
 From that, at every month's end: the case's status and whether it is open against its target
 (cases.targets: street children and prostitution, an open status; pasung, still restrained and
-not closed), and in every month, each change of that, classified:
+not closed), and in every month, each change of that from one day's end to the next, classified:
 
     open against target:  found (+), resolved (-), closed (-), relapsed (+)   — or for pasung
                           found (+), released (-), closed (-), shackled again (+)
@@ -154,8 +154,10 @@ def _open(programme: str, status: str, restrained: bool) -> bool:
 
 
 def replay(case: CaseRecord) -> tuple[list[tuple[date, str, bool]], list[tuple[date, str]]]:
-    """The case's segments (from day: status, open against target) and its flow events."""
-    # Restraint changes first on a day shared with a status change (see the module's docstring).
+    """The case's segments (from day: status, open against target) and its flow events.
+
+    Flows compare the state at the end of one day with the end of the day before: a change
+    undone on the same day (a relapse corrected by a resolution dated that day) is no flow."""
     changes = sorted(
         [(day, 0, "r", value) for day, value in restraint_changes(case)]
         + [(day, 1, "s", value) for day, value in status_changes(case)],
@@ -165,24 +167,26 @@ def replay(case: CaseRecord) -> tuple[list[tuple[date, str, bool]], list[tuple[d
     is_open = _open(case.programme, status, restrained)
     segments = [(case.found_on, status, is_open)]
     events = [(case.found_on, "found")]
-    for day, _order, kind, value in changes:
+    days = sorted({day for day, *_rest in changes})
+    position = 0
+    for day in days:
         before_status, before_restrained, before_open = status, restrained, is_open
-        if kind == "s":
-            status = value
-            if before_status in OPEN and status == CaseStatus.RESOLVED:
-                events.append((day, "resolved"))
-            elif before_status == CaseStatus.RESOLVED and status in OPEN:
-                events.append((day, "relapsed"))
-            elif before_status in OPEN and status == CaseStatus.CLOSED:
-                events.append((day, "closed"))
-        else:
-            restrained = value
-            if status != CaseStatus.CLOSED and before_restrained and not restrained:
-                events.append((day, "released"))
-            elif status != CaseStatus.CLOSED and not before_restrained and restrained:
-                events.append((day, "reshackled"))
+        while position < len(changes) and changes[position][0] == day:
+            _day, _order, kind, value = changes[position]
+            if kind == "s":
+                status = value
+            else:
+                restrained = value
+            position += 1
         is_open = _open(case.programme, status, restrained)
-        if before_open and not is_open and status == CaseStatus.CLOSED:
+        events.extend((day, name) for name in _flows(before_status, status))
+        closed = status == CaseStatus.CLOSED
+        if not closed and before_status != CaseStatus.CLOSED:
+            if before_restrained and not restrained:
+                events.append((day, "released"))
+            elif restrained and not before_restrained:
+                events.append((day, "reshackled"))
+        if before_open and not is_open and closed:
             events.append((day, "target_closed"))
         if (status, is_open) != segments[-1][1:]:
             if segments[-1][0] == day:
@@ -190,6 +194,17 @@ def replay(case: CaseRecord) -> tuple[list[tuple[date, str, bool]], list[tuple[d
             else:
                 segments.append((day, status, is_open))
     return segments, events
+
+
+def _flows(before: str, status: str) -> list[str]:
+    """The case's own status flows between two days' ends (whatever its programme)."""
+    if before in OPEN and status == CaseStatus.RESOLVED:
+        return ["resolved"]
+    if before == CaseStatus.RESOLVED and status in OPEN:
+        return ["relapsed"]
+    if before in OPEN and status == CaseStatus.CLOSED:
+        return ["closed"]
+    return []
 
 
 def compute(cases: Iterable[CaseRecord], last_month: date) -> History:
