@@ -140,7 +140,10 @@ def test_a_rebuild_replaces_the_files_and_gives_the_same_hash_for_the_same_data(
 
     assert run.status == ReportRun.Status.DONE and run.builds == 2
     folder = Path(settings.MEDIA_ROOT, run.pdf_file).parent
+    # The run's files, and version 1's own copies (the same figures issued no version 2).
     assert sorted(p.name for p in folder.iterdir()) == [
+        f"laporan-pmks-{SAMARINDA}-{THIS_MONTH}-v1.pdf",
+        f"laporan-pmks-{SAMARINDA}-{THIS_MONTH}-v1.xlsx",
         f"laporan-pmks-{SAMARINDA}-{THIS_MONTH}.pdf",
         f"laporan-pmks-{SAMARINDA}-{THIS_MONTH}.xlsx",
     ]
