@@ -2,10 +2,14 @@
 working with the numbers. Both are drawn from the same content dict (reports.content), so they
 always agree; the PDF carries the first characters of the content hash as a verification code.
 
-The PDF is built with reportlab's invariant mode: the same content gives the same bytes.
+Both are reproducible: the same content gives the same bytes (the PDF through reportlab's
+invariant mode, the XLSX repacked with its one time, the data-as-of). Times print in WITA, the
+zone named.
 """
 
+import io
 import re
+import zipfile
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
@@ -29,7 +33,7 @@ from reportlab.platypus import (
 )
 
 from cases.models import Programme
-from reports import sources
+from reports import clock, sources
 from reports.charts import line_chart
 from reports.indicators import Status
 
@@ -60,9 +64,8 @@ def _d(value: str | None) -> str:
 
 
 def _dt(value: str | None) -> str:
-    if not value:
-        return "–"
-    return formats.date_format(parse_datetime(value), "j M Y H:i")
+    """A time in WITA, the zone named (the server may keep another TIME_ZONE)."""
+    return clock.wita(value) if value else "–"
 
 
 def status_label(code: str) -> str:
@@ -404,8 +407,7 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
     """The XLSX of a report: one sheet per table, numbers as numbers."""
     workbook = Workbook()
     bold = Font(bold=True)
-    as_of = parse_datetime(content["data_as_of"]) if content["data_as_of"] else None
-    moment = (as_of or datetime(2000, 1, 1)).replace(tzinfo=None)
+    moment = _fixed_moment(content)
     workbook.properties.created = moment
     workbook.properties.modified = moment
     workbook.properties.creator = "Portal PMKS Dinas Sosial Kaltim"
@@ -587,4 +589,37 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             else [[_("Not available"), None]]
         ),
     )
-    workbook.save(target)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    target.write(_repacked(buffer.getvalue(), moment))
+
+
+def _fixed_moment(content: dict) -> datetime:
+    """The one time an XLSX carries: its data-as-of in WITA (no zone: Excel's way), so that
+    the same figures give the same bytes whenever the file is built."""
+    as_of = parse_datetime(content["data_as_of"]) if content["data_as_of"] else None
+    if as_of is None:
+        return datetime(2000, 1, 1)
+    return as_of.astimezone(clock.WITA).replace(tzinfo=None, microsecond=0)
+
+
+def _repacked(data: bytes, moment: datetime) -> bytes:
+    """The workbook's zip again, byte for byte reproducible: openpyxl stamps the save time into
+    docProps/core.xml (dcterms:modified) and zipfile stamps every member with the clock; both
+    become `moment`. Members keep their order and compression."""
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as packed:
+        for member in source.infolist():
+            body = source.read(member.filename)
+            if member.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    body,
+                )
+            info = zipfile.ZipInfo(member.filename, date_time=moment.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            packed.writestr(info, body)
+    return out.getvalue()
