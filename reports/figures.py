@@ -284,6 +284,11 @@ class Standing:
     def last(self) -> MonthIndicators | None:
         return self.series[-1] if self.series else None
 
+    @property
+    def remaining_at_start(self) -> int | None:
+        """Remaining at the end of the month before the last: where the month's flows start."""
+        return self.series[-2].remaining if len(self.series) > 1 else None
+
 
 @dataclass
 class CategoryRow:

@@ -93,11 +93,13 @@ def _target_rows(content: dict) -> list[list]:
             _("Target"),
             _("Deadline"),
             _("Baseline"),
+            _("Remaining at the start"),
             _("Newly found"),
-            _("In handling"),
             _("Resolved"),
+            _("Closed"),
             _("Relapsed"),
             _("Remaining"),
+            _("In handling or referred"),
             _("Status"),
             _("Forecast reaching zero"),
         ]
@@ -115,11 +117,13 @@ def _target_rows(content: dict) -> list[list]:
                 target["name"],
                 _d(target["deadline"]),
                 baseline,
+                _n(figures.get("remaining_start")),
                 _n(figures["found"]),
-                _n(figures["in_handling"]),
                 _n(figures["resolved"]),
+                _n(figures["closed"]),
                 _n(figures["relapsed"]),
                 remaining,
+                _n(figures["in_handling"]),
                 status_label(target["status"]),
                 (
                     "–"
@@ -254,6 +258,12 @@ def write_pdf(content: dict, content_sha256: str, period_label: str, target) -> 
                     "month's events (no snapshot of that month). Resolved: for pasung, released "
                     "from restraint; relapsed: shackled again."
                 )
+                + " "
+                + _(
+                    "Remaining at the end of the period = remaining at its start + newly found "
+                    "− resolved − closed + relapsed. In handling or referred: cases in either "
+                    "status at the end of the period."
+                )
             ),
             small,
         ),
@@ -294,7 +304,7 @@ def write_pdf(content: dict, content_sha256: str, period_label: str, target) -> 
             [
                 _("Month"),
                 _("Newly found"),
-                _("In handling"),
+                _("In handling or referred"),
                 _("Resolved"),
                 _("Relapsed"),
                 _("Closed"),
@@ -450,8 +460,9 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             _("Baseline"),
             _("Baseline date"),
             _("Baseline from data"),
+            _("Remaining at the start"),
             _("Newly found"),
-            _("In handling"),
+            _("In handling or referred"),
             _("Resolved"),
             _("Relapsed"),
             _("Closed"),
@@ -472,6 +483,7 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
                 t["indicators"]["baseline"],
                 t["indicators"]["baseline_date"],
                 t["indicators"]["baseline_from_data"],
+                t["indicators"].get("remaining_start"),
                 t["indicators"]["found"],
                 t["indicators"]["in_handling"],
                 t["indicators"]["resolved"],
@@ -493,7 +505,7 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             _("Target code"),
             _("Month"),
             _("Newly found"),
-            _("In handling"),
+            _("In handling or referred"),
             _("Resolved"),
             _("Relapsed"),
             _("Closed"),

@@ -156,3 +156,46 @@ def test_remaining_reconciles_with_the_flows_for_every_month_and_programme(
                 previous = m.remaining
                 checked += 1
     assert checked == 10 * 3 * 24
+
+
+def test_the_targets_table_reconciles_on_screen_and_in_the_xlsx(
+    december, login, samarinda, samarinda_staff
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports import content, render
+    from reports.periods import parse_period
+
+    old = open_case(samarinda_staff, name="Lama", found_on=date(2026, 9, 2))
+    for name in ("Satu", "Dua"):
+        open_case(samarinda_staff, name=name, found_on=date(2026, 11, 4))
+    closed = open_case(samarinda_staff, name="Pindah", found_on=date(2026, 10, 1))
+    move(closed, samarinda_staff, S.CLOSED, date(2026, 11, 9), close_reason="moved")
+    for status in (S.VERIFIED, S.REFERRED):
+        old = move(old, samarinda_staff, status, date(2026, 11, 12))
+    summary.refresh()
+
+    page = login(samarinda_staff).get(
+        f"/laporan/wilayah/{SAMARINDA}/?month=2026-11", headers={"accept-language": "en"}
+    )
+    html = page.content.decode()
+    assert "Remaining at the start" in html and "In handling or referred" in html
+    standing = page.context["overview"].standing(SAMARINDA, "bebas-anak-jalanan")
+    last = standing.last
+    assert (standing.remaining_at_start, last.found, last.resolved, last.closed) == (2, 2, 0, 1)
+    assert (last.relapsed, last.remaining, last.in_handling) == (0, 3, 1)
+
+    report = content.build_content(samarinda, parse_period("2026-11"))
+    buffer = io.BytesIO()
+    render.write_xlsx(report, content.content_hash(report), "November 2026", buffer)
+    rows = list(load_workbook(io.BytesIO(buffer.getvalue()))["Targets"].iter_rows(values_only=True))
+    street = dict(zip(rows[0], next(r for r in rows if r[0] == "bebas-anak-jalanan"), strict=True))
+    assert street["Remaining"] == (
+        street["Remaining at the start"]
+        + street["Newly found"]
+        - street["Resolved"]
+        - street["Closed"]
+        + street["Relapsed"]
+    )

@@ -96,7 +96,7 @@ def test_an_officer_asks_for_a_report_and_gets_pdf_and_xlsx_with_the_registry_nu
     )
     assert targets["bebas-lokalisasi"]["Remaining"] == 1
     assert targets["bebas-pasung"]["Remaining"] == 0
-    assert targets["bebas-anak-jalanan"]["In handling"] == 1
+    assert targets["bebas-anak-jalanan"]["In handling or referred"] == 1
     assert targets["bebas-anak-jalanan"]["Newly found"] == 0  # found in October
 
     strings = pdf_strings(pdf.read_bytes())
