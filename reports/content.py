@@ -125,6 +125,20 @@ def build_content(regency: Region | None, period: Period) -> dict:
             }
             for row in overview.districts
         ],
+        "timeliness": {
+            "month": _month(period.last_month),
+            "within_days": figures.TIMELY_DAYS,
+            "rows": [
+                {
+                    "code": code,
+                    "name": name,
+                    "registered": t.registered,
+                    "median_days": t.median_days,
+                    "within_percent": t.within_week_percent,
+                }
+                for code, name, t in overview.timeliness_rows
+            ],
+        },
         "league": [
             {
                 "code": code,

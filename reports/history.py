@@ -40,7 +40,18 @@ from cases.targets import OPEN_STATUSES
 from pmks_portal.months import add_months, month_index
 
 OPEN = frozenset(OPEN_STATUSES)
-FLOW_FIELDS = ("found", "resolved", "relapsed", "closed", "released", "reshackled", "target_closed")
+FLOW_FIELDS = (
+    "found",
+    "resolved",
+    "relapsed",
+    "closed",
+    "released",
+    "reshackled",
+    "target_closed",
+    "registered",
+)
+# Days from found to registered, longer delays counted as this many (a histogram's last bucket).
+DELAY_CAP = 366
 CaseKey = tuple[str | None, int, str]  # district, category, programme
 StockKey = tuple[date, str | None, int, str, str, bool]  # month, *CaseKey, status, open
 FlowKey = tuple[date, str | None, int, str]  # month, *CaseKey
@@ -55,6 +66,7 @@ class CaseRecord:
     category: int
     programme: str
     found_on: date
+    registered_on: date
     status: str
     status_changed_on: date
     transitions: list[tuple[int, str, date]] = field(default_factory=list)  # (id, to, on)
@@ -68,26 +80,27 @@ class History:
 
     first_month: date | None
     stock: dict[StockKey, int]
-    flows: dict[FlowKey, dict[str, int]]
+    flows: dict[FlowKey, dict]  # counts, and "registered_delays": {days: cases}
 
 
 def load(regency: str) -> list[CaseRecord]:
     """The regency's cases with their status changes and pasung records (four queries)."""
     records = {
-        pk: CaseRecord(pk, district, category, programme, found, status, changed)
-        for pk, district, category, programme, found, status, changed in Case.objects.filter(
-            regency_id=regency
+        pk: CaseRecord(pk, district, category, programme, found, registered, status, changed)
+        for pk, district, category, programme, found, registered, status, changed in (
+            Case.objects.filter(regency_id=regency)
+            .values_list(
+                "pk",
+                "district_id",
+                "category_id",
+                "programme",
+                "found_on",
+                "registered_on",
+                "status",
+                "status_changed_on",
+            )
+            .order_by()
         )
-        .values_list(
-            "pk",
-            "district_id",
-            "category_id",
-            "programme",
-            "found_on",
-            "status",
-            "status_changed_on",
-        )
-        .order_by()
     }
     for case_id, pk, to_status, on in (
         CaseTransition.objects.filter(case__regency_id=regency)
@@ -211,6 +224,7 @@ def compute(cases: Iterable[CaseRecord], last_month: date) -> History:
     """Stock at the end of every month from the first case's to `last_month`, and flows."""
     deltas: dict[tuple, Counter] = defaultdict(Counter)  # (key, status, open) → month → ±n
     flows: dict[tuple, Counter] = defaultdict(Counter)
+    delays: dict[tuple, Counter] = defaultdict(Counter)
     first = None
     end = month_index(last_month)
     for case in cases:
@@ -219,6 +233,12 @@ def compute(cases: Iterable[CaseRecord], last_month: date) -> History:
         for day, name in events:
             if month_index(day) <= end:
                 flows[(day.replace(day=1), *key)][name] += 1
+        if month_index(case.registered_on) <= end:
+            # Timeliness: counted in the month of registration, by days since found.
+            month = (case.registered_on.replace(day=1), *key)
+            flows[month]["registered"] += 1
+            delay = min(max((case.registered_on - case.found_on).days, 0), DELAY_CAP)
+            delays[month][str(delay)] += 1
         for i, (day, status, is_open) in enumerate(segments):
             until = segments[i + 1][0] if i + 1 < len(segments) else None
             start = month_index(day)
@@ -240,5 +260,8 @@ def compute(cases: Iterable[CaseRecord], last_month: date) -> History:
     return History(
         first_month=first.replace(day=1) if first else None,
         stock=stock,
-        flows={key: dict(counts) for key, counts in flows.items()},
+        flows={
+            key: {**counts, "registered_delays": dict(sorted(delays[key].items()))}
+            for key, counts in flows.items()
+        },
     )

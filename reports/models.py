@@ -215,6 +215,10 @@ class CaseFlow(models.Model):
     # Closures that took a case off its target's open count (for pasung: of a person still
     # restrained); the `closed` of the targets tables (reports.history).
     target_closed = models.PositiveIntegerField(default=0)
+    # Timeliness (reports.history): cases registered in the month, and how many days after
+    # they were found, as {days: cases} (366 and more counted as 366).
+    registered = models.PositiveIntegerField(default=0)
+    registered_delays = models.JSONField(default=dict)
 
     class Meta:
         indexes = [

@@ -68,6 +68,34 @@ def _dt(value: str | None) -> str:
     return clock.wita(value) if value else "–"
 
 
+def _timeliness(content: dict) -> list[dict]:
+    return content.get("timeliness", {}).get("rows", [])
+
+
+def timeliness_title(content: dict) -> str:
+    return _("Timeliness: cases registered in %(month)s, days from found to registered") % {
+        "month": _d(content["timeliness"]["month"])
+    }
+
+
+def timeliness_header() -> list[str]:
+    return [
+        _("Regency/city"),
+        _("Cases registered"),
+        _("Median days from found to registered"),
+        _("Registered within 7 days (%)"),
+    ]
+
+
+def timeliness_cells(row: dict, show) -> list:
+    return [
+        row["name"] or _("Province"),
+        show(row["registered"]),
+        show(row["median_days"]),
+        show(row["within_percent"]),
+    ]
+
+
 def status_label(code: str) -> str:
     return str(Status(code).label)
 
@@ -351,6 +379,10 @@ def write_pdf(content: dict, content_sha256: str, period_label: str, target) -> 
                 )
             rows.append(cells)
         story += [Paragraph(escape(_("Regencies and cities")), styles["Heading2"]), _table(rows)]
+    story += [
+        Paragraph(escape(timeliness_title(content)), styles["Heading2"]),
+        _table([timeliness_header(), *[timeliness_cells(row, _n) for row in _timeliness(content)]]),
+    ]
     story.append(Paragraph(escape(_("Cases by category")), styles["Heading2"]))
     if content["has_snapshot"]:
         rows = [[_("Category"), _("Active"), _("Open against a target"), _("All cases")]]
@@ -528,6 +560,14 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             ]
             for t in content["targets"]
             for m in t["monthly"]
+        ],
+    )
+    sheet(
+        _("Timeliness"),
+        [_("Month"), *timeliness_header()],
+        [
+            [content["timeliness"]["month"], *timeliness_cells(row, lambda value: value)]
+            for row in _timeliness(content)
         ],
     )
     sheet(

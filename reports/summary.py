@@ -58,7 +58,7 @@ READ_ACTIONS = (
 OVERLAP = timedelta(minutes=5)
 BATCH = 2000
 
-FLOW_FIELDS = history.FLOW_FIELDS
+FLOW_FIELDS = (*history.FLOW_FIELDS, "registered_delays")
 
 
 def current_month() -> date:
@@ -141,7 +141,8 @@ def _sync_flows(regency: str, desired: dict[history.FlowKey, dict[str, int]]) ->
     update = []
     create = []
     for key, counts in desired.items():
-        values = {name: counts.get(name, 0) for name in FLOW_FIELDS}
+        values = {name: counts.get(name, 0) for name in history.FLOW_FIELDS}
+        values["registered_delays"] = counts.get("registered_delays", {})
         if key in existing:
             pk, stored = existing.pop(key)
             if stored != values:

@@ -193,8 +193,8 @@ def test_the_province_dashboard_runs_a_fixed_number_of_queries(
     summary.refresh()
     # Cold (first view after a refresh), whatever the number of cases: the same, and the
     # stock series, the flow series, the month's breakdown by category and the categories'
-    # names.
-    with django_assert_num_queries(8):
+    # names, the month's timeliness.
+    with django_assert_num_queries(9):
         response = client.get(reverse("reports:province"))
     assert response.context["overview"].standing(SAMARINDA, "bebas-anak-jalanan").remaining == 4
 
@@ -211,8 +211,8 @@ def test_the_regency_dashboard_runs_a_fixed_number_of_queries(
     register(samarinda_staff, name="Satu Lagi")
     summary.refresh()
     # Cold: the same, and the stock series, the flow series, the month's breakdown by district
-    # and category, and the categories' names.
-    with django_assert_num_queries(9):
+    # and category, the categories' names, the month's timeliness.
+    with django_assert_num_queries(10):
         client.get(reverse("reports:regency", args=[SAMARINDA]))
 
 

@@ -1,7 +1,7 @@
 """Month-end stock from the recorded history: every month is counted, not only the months that
 had a refresh of their own, and stock and flows reconcile month by month."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -199,3 +199,39 @@ def test_the_targets_table_reconciles_on_screen_and_in_the_xlsx(
         - street["Closed"]
         + street["Relapsed"]
     )
+
+
+def test_timeliness_from_found_to_registered_on_the_dashboard_and_in_the_report(
+    december, login, samarinda, samarinda_staff
+):
+    from cases.models import Case
+    from reports import content
+    from reports.periods import parse_period
+
+    delays = [0, 2, 5, 9, 30]  # days from found to registered, all registered in November
+    for n, days in enumerate(delays):
+        case = open_case(samarinda_staff, name=f"Tepat {n}", found_on=date(2026, 10, 1))
+        Case.objects.filter(pk=case.pk).update(
+            found_on=date(2026, 11, 20) - timedelta(days=days), registered_on=date(2026, 11, 20)
+        )
+    summary.refresh()
+
+    overview = samarinda_overview(samarinda, date(2026, 11, 1))
+    t = overview.timeliness[SAMARINDA]
+    assert (t.registered, t.median_days, t.within_week_percent) == (5, 5, 60)
+    page = login(samarinda_staff).get(
+        f"/laporan/wilayah/{SAMARINDA}/?month=2026-11", headers={"accept-language": "en"}
+    )
+    assert 'data-testid="timeliness"' in page.content.decode()
+    report = content.build_content(samarinda, parse_period("2026-11"))
+    assert report["timeliness"]["rows"] == [
+        {
+            "code": SAMARINDA,
+            "name": samarinda.name,
+            "registered": 5,
+            "median_days": 5,
+            "within_percent": 60,
+        }
+    ]
+    province = figures.overview(None, date(2026, 11, 1), extras=False).timeliness
+    assert province[None] == t and province["64.71"].registered == 0
