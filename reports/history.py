@@ -12,9 +12,8 @@ dashboards and reports read it). For each case:
   case's present status. No date is before `found_on`;
 * a pasung case starts restrained; it is released on `released_on` and shackled again on each
   "shackled again" event. The record keeps only the latest release date, so where the replay
-  does not end in the present pasung status, one more change is dated at the first recorded
-  pasung date after the last event (admitted, discharged, returned to family), or at that last
-  event when none is recorded.
+  does not end in the present pasung status, the present status holds from the latest day the
+  case records anything (status date and changes, pasung dates), no earlier.
 
 From that, at every month's end: the case's status and whether it is open against its target
 (cases.targets: street children and prostitution, an open status; pasung, still restrained and
@@ -152,9 +151,15 @@ def restraint_changes(case: CaseRecord) -> list[tuple[date, bool]]:
     restrained_now = pasung_status == "restrained"
     final = events[-1][1] if events else True
     if final != restrained_now:
-        last = events[-1][0] if events else case.found_on
-        known = sorted(day for day in (released_on, *later_dates) if day and day >= last)
-        events.append((known[0] if known else last, restrained_now))
+        # The record does not say when: the present status holds from the latest day the case
+        # records anything (its status date, changes, pasung dates), no earlier.
+        recorded = [
+            case.status_changed_on,
+            *(on for _pk, _to, on in case.transitions),
+            *(day for day in (released_on, *later_dates) if day),
+            *case.reshackled,
+        ]
+        events.append((max(recorded), restrained_now))
     return [(max(day, case.found_on), restrained) for day, restrained in events]
 
 

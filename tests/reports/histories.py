@@ -6,7 +6,9 @@ The recount's rules, stated once (DOMAIN.md §3, cases/targets.py):
 * its status on a day is the one set by the latest recorded status change dated on or before
   that day (registered before any);
 * a pasung record is restrained unless the latest of its release date and its re-shackling
-  dates on or before the day is the release (a re-shackling on the release day wins);
+  dates on or before the day is the release (a re-shackling on the release day wins); where
+  that, applied today, disagrees with the record's pasung status, the pasung status holds from
+  the latest date the case records (status date, status changes, pasung dates) on;
 * open against the target: street children and prostitution, an open status; pasung,
   restrained and not closed.
 Flows are the changes of "open against the target" from one day to the next, a case being open
@@ -190,7 +192,13 @@ def _status_on(found_on, transitions, day):
 def _restrained_on(pasung, reshackles, day):
     if pasung is None:
         return False
-    _status, released_on = pasung
+    status, released_on, latest = pasung
+    if day >= latest and (status == "restrained") != _from_events(released_on, reshackles, day):
+        return status == "restrained"
+    return _from_events(released_on, reshackles, day)
+
+
+def _from_events(released_on, reshackles, day):
     dates = [(on, 1) for on in reshackles if on <= day]
     if released_on and released_on <= day:
         dates.append((released_on, 0))
@@ -216,17 +224,30 @@ def recount(months: list[date]) -> dict[tuple[str, str, date], dict[str, int]]:
         "case_id", "pk", "to_status", "effective_on"
     ):
         transitions.setdefault(case_id, []).append((pk, to, on))
-    pasung = dict(
-        (case_id, (status, released))
-        for case_id, status, released in PasungDetail.objects.values_list(
-            "case_id", "pasung_status", "released_on"
-        )
-    )
     reshackles: dict[int, list] = {}
     for case_id, on in PasungEvent.objects.filter(kind="reshackled").values_list(
         "detail__case_id", "date"
     ):
         reshackles.setdefault(case_id, []).append(on)
+    changed_on = dict(Case.objects.values_list("pk", "status_changed_on"))
+    pasung = {}
+    for case_id, status, *dates in PasungDetail.objects.values_list(
+        "case_id",
+        "pasung_status",
+        "released_on",
+        "admitted_on",
+        "discharged_on",
+        "returned_to_family_on",
+    ):
+        latest = max(
+            [
+                changed_on[case_id],
+                *(on for _pk, _to, on in transitions.get(case_id, [])),
+                *(day for day in dates if day),
+                *reshackles.get(case_id, []),
+            ]
+        )
+        pasung[case_id] = (status, dates[0], latest)
     result: dict = {}
     for pk, regency, programme, found_on in Case.objects.values_list(
         "pk", "regency_id", "programme", "found_on"
@@ -243,7 +264,7 @@ def recount(months: list[date]) -> dict[tuple[str, str, date], dict[str, int]]:
 
         days = sorted(
             {found_on, *(on for _pk, _to, on in own), *shackled}
-            | ({detail[1]} if detail and detail[1] else set())
+            | ({detail[1], detail[2]} - {None} if detail else set())
         )
         before_open = True  # open the day before it was found (it is found open)
         for day in days:
