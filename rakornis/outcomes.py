@@ -16,7 +16,11 @@ The indicators are counted from the case registry, with the registry's own rules
   status changes (each case's last change dated on or before that day) and, for pasung, from the
   release, admission and re-shackling dates.
 
-For flows the after value is scaled to the length of the before window when the two differ.
+Both values are shown on one basis, named with them: a flow (found, resolved) as cases per 30
+days of its window (of the days elapsed, while the after window runs), a stock (still open) as
+the cases on the window's last day. Each indicator says which way is good (Direction: found
+and resolved should go up, still open should go down), and the verdict follows that direction
+on the values shown.
 
 Verdict, once the after window has ended:
 
@@ -67,18 +71,50 @@ class Window:
         return (self.end - self.start).days + 1
 
 
+BASIS_DAYS = 30
+
+
 @dataclass(frozen=True)
 class Outcome:
     before_window: Window
     after_window: Window
-    before: int
-    after: int | None  # None until the after window has begun
+    before: int  # the count over the before window (a stock: on its last day)
+    after: int | None  # the same over the after window so far; None until it has begun
     verdict: str
     moved_other_way: bool = False
+    direction: str = Direction.INCREASE
+    stock: bool = False
+    after_days: int = 0  # days of the after window counted (all once it has ended)
 
     @property
     def verdict_label(self):
         return Verdict.LABELS[self.verdict]
+
+    @property
+    def before_shown(self) -> float:
+        """The before value on the shown basis (see basis_label)."""
+        return self._on_basis(self.before, self.before_window.days)
+
+    @property
+    def after_shown(self) -> float | None:
+        if self.after is None:
+            return None
+        return self._on_basis(self.after, self.after_days)
+
+    def _on_basis(self, count: int, days: int) -> float:
+        if self.stock:
+            return count
+        return round(count * BASIS_DAYS / days, 1) if days else 0.0
+
+    @property
+    def basis_label(self) -> str:
+        if self.stock:
+            return str(_("cases on the last day of each window"))
+        return str(_("cases per 30 days"))
+
+    @property
+    def direction_label(self) -> str:
+        return str(Direction(self.direction).label)
 
     @property
     def change(self) -> int | None:
@@ -219,10 +255,12 @@ def verdict_for(before: int, after: float, direction: str, *, measurable: bool) 
     return Verdict.NO_CHANGE, -gain >= needed
 
 
-def _comparable(after: int, before_window: Window, after_window: Window, stock: bool) -> float:
-    if stock or before_window.days == after_window.days:
+def _comparable(after: int, before_window: Window, after_days: int, stock: bool) -> float:
+    """The after count on the before window's scale: what the verdict compares (the same
+    ratio as the per-30-days values shown)."""
+    if stock or not after_days or before_window.days == after_days:
         return after
-    return after * before_window.days / after_window.days
+    return after * before_window.days / after_days
 
 
 def outcomes_for(recommendation: Recommendation, follow_ups, today: date) -> dict:
@@ -249,6 +287,10 @@ def outcomes_for(recommendation: Recommendation, follow_ups, today: date) -> dic
         else {}
     )
     stock = indicator == Indicator.OPEN_AGAINST_TARGET
+    direction = recommendation.effective_direction
+    after_days = (
+        Window(after_window.start, min(after_window.end, today)).days if after_started else 0
+    )
     results = {}
     for follow_up in follow_ups:
         key = follow_up.regency_id or PROVINCE
@@ -256,8 +298,8 @@ def outcomes_for(recommendation: Recommendation, follow_ups, today: date) -> dic
         after = after_values.get(key, 0) if after_started else None
         verdict, other_way = verdict_for(
             before,
-            _comparable(after or 0, before_window, after_window, stock),
-            recommendation.effective_direction,
+            _comparable(after or 0, before_window, after_days, stock),
+            direction,
             measurable=measurable,
         )
         results[follow_up.pk] = Outcome(
@@ -267,5 +309,8 @@ def outcomes_for(recommendation: Recommendation, follow_ups, today: date) -> dic
             after=after,
             verdict=verdict,
             moved_other_way=other_way,
+            direction=direction,
+            stock=stock,
+            after_days=after_days,
         )
     return results

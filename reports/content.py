@@ -31,6 +31,7 @@ def _month(value: date | None) -> str | None:
 def _standing(standing: figures.Standing, period: Period) -> dict:
     in_period = [m for m in standing.series if period.start <= m.month <= period.end]
     last = in_period[-1] if in_period else None
+    before = [m for m in standing.series if m.month < period.start]
     assessment = standing.assessment
     target = standing.target
     monthly = [
@@ -69,6 +70,8 @@ def _standing(standing: figures.Standing, period: Period) -> dict:
             "baseline": assessment.baseline_value,
             "baseline_date": _iso(assessment.baseline_date),
             "baseline_from_data": assessment.baseline_from_data,
+            # remaining(end) = remaining_start + found - resolved - closed + relapsed
+            "remaining_start": before[-1].remaining if before else None,
             "found": sum(m.found for m in in_period),
             "in_handling": last.in_handling if last else None,
             "resolved": sum(m.resolved for m in in_period),
@@ -122,6 +125,20 @@ def build_content(regency: Region | None, period: Period) -> dict:
             }
             for row in overview.districts
         ],
+        "timeliness": {
+            "month": _month(period.last_month),
+            "within_days": figures.TIMELY_DAYS,
+            "rows": [
+                {
+                    "code": code,
+                    "name": name,
+                    "registered": t.registered,
+                    "median_days": t.median_days,
+                    "within_percent": t.within_week_percent,
+                }
+                for code, name, t in overview.timeliness_rows
+            ],
+        },
         "league": [
             {
                 "code": code,

@@ -9,6 +9,7 @@ breakdown, and the targets (cached until a target changes).
 
 import hashlib
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -158,7 +159,7 @@ def _programme_figures(programme: str, flow: dict, stock: dict | None, month: da
         found=flow.get("found", 0),
         resolved=flow.get("released" if pasung else "resolved", 0),
         relapsed=flow.get("reshackled" if pasung else "relapsed", 0),
-        closed=flow.get("closed", 0),
+        closed=flow.get("target_closed", 0),
         remaining=None if stock is None else stock["remaining"] or 0,
         in_handling=None if stock is None else stock["in_handling"] or 0,
     )
@@ -169,8 +170,10 @@ def programme_series(
 ) -> dict[tuple[str, str], list[MonthIndicators]]:
     """(regency, programme) → the filled monthly series over `months` (two queries).
 
-    `counted` gives, by regency, the months (YYYY-MM) that have a snapshot: there, a programme
-    without rows counted zero. Elsewhere remaining is estimated from the events.
+    `counted` gives, by regency, the months (YYYY-MM) that have a stock count: there, a
+    programme without rows counted zero. A regency replayed from its history has every month
+    counted (`replayed_counted`). Elsewhere remaining is not known (estimated, and given no
+    status).
     """
     counted = counted or {}
     first, last = months[0], months[-1]
@@ -196,6 +199,7 @@ def programme_series(
             closed=Sum("closed"),
             released=Sum("released"),
             reshackled=Sum("reshackled"),
+            target_closed=Sum("target_closed"),
         )
         .order_by()
     )
@@ -281,6 +285,11 @@ class Standing:
     def last(self) -> MonthIndicators | None:
         return self.series[-1] if self.series else None
 
+    @property
+    def remaining_at_start(self) -> int | None:
+        """Remaining at the end of the month before the last: where the month's flows start."""
+        return self.series[-2].remaining if len(self.series) > 1 else None
+
 
 @dataclass
 class CategoryRow:
@@ -299,6 +308,52 @@ class DistrictRow:
     open_by_programme: dict[str, int]
 
 
+@dataclass(frozen=True)
+class Timeliness:
+    """How soon the cases registered in a month were registered after they were found (the
+    way DHIS2 reports timeliness): how many, the median delay in days, the share within
+    TIMELY_DAYS. None where no case was registered."""
+
+    registered: int
+    median_days: float | None
+    within_week: float | None  # share, 0..1
+
+    @property
+    def within_week_percent(self) -> int | None:
+        return None if self.within_week is None else round(self.within_week * 100)
+
+
+TIMELY_DAYS = 7
+
+
+def _timeliness(delays: Counter) -> Timeliness:
+    total = sum(delays.values())
+    if not total:
+        return Timeliness(0, None, None)
+    ordered = sorted(delays.items())
+    middle = [(total - 1) // 2, total // 2]  # the two middle positions (equal when odd)
+    values, seen = [], 0
+    for days, cases in ordered:
+        for position in middle:
+            if seen <= position < seen + cases:
+                values.append(days)
+        seen += cases
+    within = sum(cases for days, cases in ordered if days <= TIMELY_DAYS)
+    return Timeliness(total, sum(values) / 2, within / total)
+
+
+def timeliness(codes: list[str], month: date) -> dict[str | None, Timeliness]:
+    """Per regency, and for all of them (None): the timeliness of the month (one query)."""
+    per_regency: dict[str, Counter] = {code: Counter() for code in codes}
+    for regency, delays in CaseFlow.objects.filter(
+        month=month, regency_id__in=codes, registered__gt=0
+    ).values_list("regency_id", "registered_delays"):
+        per_regency[regency].update({int(days): n for days, n in delays.items()})
+    result = {code: _timeliness(delays) for code, delays in per_regency.items()}
+    result[None] = _timeliness(sum(per_regency.values(), Counter()))
+    return result
+
+
 @dataclass
 class Overview:
     regency: str | None
@@ -313,6 +368,7 @@ class Overview:
     standings: dict[tuple[str | None, str], Standing]
     categories: list[CategoryRow]
     districts: list[DistrictRow] = field(default_factory=list)
+    timeliness: dict[str | None, Timeliness] = field(default_factory=dict)
     kube: sources.KubeFigures | None = None
     follow_ups: sources.FollowUps | None = None
 
@@ -336,6 +392,15 @@ class Overview:
             (code, name, [self.standings.get((code, t.code)) for t in case_targets])
             for code, name in self.regencies
         ]
+
+    @property
+    def timeliness_rows(self) -> list[tuple[str | None, str | None, Timeliness]]:
+        """(code, name, timeliness): the regency's own; for the province each regency's, then
+        the province's (code and name None)."""
+        if self.regency is not None:
+            return [(self.regency, self.regency_name, self.timeliness[self.regency])]
+        rows = [(code, name, self.timeliness[code]) for code, name in self.regencies]
+        return [*rows, (None, None, self.timeliness[None])]
 
     @property
     def case_targets(self) -> list[TargetInfo]:
@@ -379,7 +444,7 @@ def overview(regency: Region | None, month: date | None = None, *, extras: bool 
                 codes,
                 month,
                 on,
-                [(s.regency_id, s.refreshed_at, s.snapshot_months) for s in states],
+                [(s.regency_id, s.refreshed_at, s.replayed, s.snapshot_months) for s in states],
                 targets,
             )
         ).encode()
@@ -422,8 +487,16 @@ def _cache_set(key: str, value) -> None:
         logger.warning("overview cache unavailable", exc_info=True)
 
 
+def replayed_counted(state: SummaryState, months: list[date]) -> set[str]:
+    """The months of `months` whose stock of the regency is known: all of them once its history
+    was replayed (before its first record it had no case), else its own snapshots."""
+    if state.replayed:
+        return {f"{month:%Y-%m}" for month in months}
+    return set(state.snapshot_months)
+
+
 def _compute(regency, regencies, codes, month, months, on, states, targets) -> "Overview":
-    counted = {s.regency_id: set(s.snapshot_months) for s in states}
+    counted = {s.regency_id: replayed_counted(s, months) for s in states}
     by_regency = programme_series(codes, months, counted)
     standings: dict[tuple[str | None, str], Standing] = {}
     for target in targets:
@@ -453,6 +526,7 @@ def _compute(regency, regencies, codes, month, months, on, states, targets) -> "
         standings=standings,
         categories=categories,
         districts=districts,
+        timeliness=timeliness(codes, month),
     )
 
 

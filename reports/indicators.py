@@ -27,6 +27,10 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Month arithmetic lives in pmks_portal.months; the reports modules import it from here too.
+from pmks_portal.months import add_months, month_end, months_between  # noqa: F401
+from pmks_portal.months import first_of_month as month_start
+
 RATE_MONTHS = 6
 GRACE_MONTHS = 12
 
@@ -37,30 +41,6 @@ class Status(models.TextChoices):
     AT_RISK = "at_risk", _("At risk")
     OFF_TRACK = "off_track", _("Off track")
     NO_DATA = "no_data", _("No data")
-
-
-# ---------------------------------------------------------------------------------------------
-# Months
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(first: date, last: date) -> list[date]:
-    """Every month from `first` to `last`, both included (first days of month)."""
-    first, last = month_start(first), month_start(last)
-    count = (last.year - first.year) * 12 + last.month - first.month
-    return [add_months(first, n) for n in range(count + 1)]
-
-
-def month_end(month: date) -> date:
-    return date.fromordinal(add_months(month, 1).toordinal() - 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,6 +231,9 @@ def assess(
     rate = monthly_rate([month.remaining for month in series])
     forecast = forecast_month(current, terms, rate, series[-1].month)
     status = judge(current, terms, path_now=path_now, forecast=forecast, on=on)
+    if series[-1].estimated:
+        # Not counted: no status is given on a figure that is not known (issue 10).
+        status = Status.NO_DATA
     return Assessment(
         current, baseline[0], baseline[1], from_data, path_now, rate, forecast, status
     )

@@ -212,6 +212,13 @@ class CaseFlow(models.Model):
     closed = models.PositiveIntegerField(default=0)
     released = models.PositiveIntegerField(default=0)
     reshackled = models.PositiveIntegerField(default=0)
+    # Closures that took a case off its target's open count (for pasung: of a person still
+    # restrained); the `closed` of the targets tables (reports.history).
+    target_closed = models.PositiveIntegerField(default=0)
+    # Timeliness (reports.history): cases registered in the month, and how many days after
+    # they were found, as {days: cases} (366 and more counted as 366).
+    registered = models.PositiveIntegerField(default=0)
+    registered_delays = models.JSONField(default=dict)
 
     class Meta:
         indexes = [
@@ -242,6 +249,10 @@ class SummaryState(models.Model):
     # The months (YYYY-MM) whose stock was counted for this regency: a month absent here has no
     # snapshot (its remaining is estimated), a month present without rows counted zero cases.
     snapshot_months = models.JSONField(default=list)
+    # Whether the stock was replayed from the recorded history (reports.history): then every
+    # month is counted, from the first month of the regency's records (the first of
+    # snapshot_months) on, and every month before it had no case.
+    replayed = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("summary state")
@@ -328,6 +339,16 @@ class ReportRun(models.Model):
         blank=True,
         related_name="+",
     )
+    requested_via = models.CharField(
+        _("requested through"),
+        max_length=10,
+        choices=[
+            ("schedule", _("the monthly schedule")),
+            ("user", _("a user")),
+            ("command", _("the build_report command")),
+        ],
+        default="user",
+    )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -369,3 +390,49 @@ class ReportRun(models.Model):
         from pmks_portal import access
 
         return access.may_request_report(user, self.regency_id)
+
+
+class ReportVersion(models.Model):
+    """An issued version of a report: its figures, files and hashes as they were issued, who
+    asked for it, and what changed since the version before (reports.versions). Never changed
+    once written; a rebuild whose figures changed issues the next version."""
+
+    run = models.ForeignKey(ReportRun, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    issued_at = models.DateTimeField(_("issued at"))
+    requested_via = models.CharField(_("requested through"), max_length=10)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
+    content_sha256 = models.CharField(_("content hash"), max_length=64)
+    pdf_file = models.CharField(max_length=255)
+    xlsx_file = models.CharField(max_length=255)
+    pdf_sha256 = models.CharField(max_length=64)
+    xlsx_sha256 = models.CharField(max_length=64)
+    figures = models.JSONField(default=dict)
+    # [{"target", "figure", "before", "after"}] against the version before (empty for v1).
+    changes = models.JSONField(default=list)
+    # What the audit trail says was written since the version before, dated into the period.
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        ordering = ["run", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="reports_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.run} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("An issued report version is never modified.")
+        super().save(*args, **kwargs)

@@ -2,10 +2,14 @@
 working with the numbers. Both are drawn from the same content dict (reports.content), so they
 always agree; the PDF carries the first characters of the content hash as a verification code.
 
-The PDF is built with reportlab's invariant mode: the same content gives the same bytes.
+Both are reproducible: the same content gives the same bytes (the PDF through reportlab's
+invariant mode, the XLSX repacked with its one time, the data-as-of). Times print in WITA, the
+zone named.
 """
 
+import io
 import re
+import zipfile
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
@@ -29,7 +33,7 @@ from reportlab.platypus import (
 )
 
 from cases.models import Programme
-from reports import sources
+from reports import clock, sources
 from reports.charts import line_chart
 from reports.indicators import Status
 
@@ -60,9 +64,36 @@ def _d(value: str | None) -> str:
 
 
 def _dt(value: str | None) -> str:
-    if not value:
-        return "–"
-    return formats.date_format(parse_datetime(value), "j M Y H:i")
+    """A time in WITA, the zone named (the server may keep another TIME_ZONE)."""
+    return clock.wita(value) if value else "–"
+
+
+def _timeliness(content: dict) -> list[dict]:
+    return content.get("timeliness", {}).get("rows", [])
+
+
+def timeliness_title(content: dict) -> str:
+    return _("Timeliness: cases registered in %(month)s, days from found to registered") % {
+        "month": _d(content["timeliness"]["month"])
+    }
+
+
+def timeliness_header() -> list[str]:
+    return [
+        _("Regency/city"),
+        _("Cases registered"),
+        _("Median days from found to registered"),
+        _("Registered within 7 days (%)"),
+    ]
+
+
+def timeliness_cells(row: dict, show) -> list:
+    return [
+        row["name"] or _("Province"),
+        show(row["registered"]),
+        show(row["median_days"]),
+        show(row["within_percent"]),
+    ]
 
 
 def status_label(code: str) -> str:
@@ -90,11 +121,13 @@ def _target_rows(content: dict) -> list[list]:
             _("Target"),
             _("Deadline"),
             _("Baseline"),
+            _("Remaining at the start"),
             _("Newly found"),
-            _("In handling"),
             _("Resolved"),
+            _("Closed"),
             _("Relapsed"),
             _("Remaining"),
+            _("In handling or referred"),
             _("Status"),
             _("Forecast reaching zero"),
         ]
@@ -112,11 +145,13 @@ def _target_rows(content: dict) -> list[list]:
                 target["name"],
                 _d(target["deadline"]),
                 baseline,
+                _n(figures.get("remaining_start")),
                 _n(figures["found"]),
-                _n(figures["in_handling"]),
                 _n(figures["resolved"]),
+                _n(figures["closed"]),
                 _n(figures["relapsed"]),
                 remaining,
+                _n(figures["in_handling"]),
                 status_label(target["status"]),
                 (
                     "–"
@@ -251,6 +286,12 @@ def write_pdf(content: dict, content_sha256: str, period_label: str, target) -> 
                     "month's events (no snapshot of that month). Resolved: for pasung, released "
                     "from restraint; relapsed: shackled again."
                 )
+                + " "
+                + _(
+                    "Remaining at the end of the period = remaining at its start + newly found "
+                    "− resolved − closed + relapsed. In handling or referred: cases in either "
+                    "status at the end of the period."
+                )
             ),
             small,
         ),
@@ -291,7 +332,7 @@ def write_pdf(content: dict, content_sha256: str, period_label: str, target) -> 
             [
                 _("Month"),
                 _("Newly found"),
-                _("In handling"),
+                _("In handling or referred"),
                 _("Resolved"),
                 _("Relapsed"),
                 _("Closed"),
@@ -338,6 +379,10 @@ def write_pdf(content: dict, content_sha256: str, period_label: str, target) -> 
                 )
             rows.append(cells)
         story += [Paragraph(escape(_("Regencies and cities")), styles["Heading2"]), _table(rows)]
+    story += [
+        Paragraph(escape(timeliness_title(content)), styles["Heading2"]),
+        _table([timeliness_header(), *[timeliness_cells(row, _n) for row in _timeliness(content)]]),
+    ]
     story.append(Paragraph(escape(_("Cases by category")), styles["Heading2"]))
     if content["has_snapshot"]:
         rows = [[_("Category"), _("Active"), _("Open against a target"), _("All cases")]]
@@ -404,8 +449,7 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
     """The XLSX of a report: one sheet per table, numbers as numbers."""
     workbook = Workbook()
     bold = Font(bold=True)
-    as_of = parse_datetime(content["data_as_of"]) if content["data_as_of"] else None
-    moment = (as_of or datetime(2000, 1, 1)).replace(tzinfo=None)
+    moment = _fixed_moment(content)
     workbook.properties.created = moment
     workbook.properties.modified = moment
     workbook.properties.creator = "Portal PMKS Dinas Sosial Kaltim"
@@ -448,8 +492,9 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             _("Baseline"),
             _("Baseline date"),
             _("Baseline from data"),
+            _("Remaining at the start"),
             _("Newly found"),
-            _("In handling"),
+            _("In handling or referred"),
             _("Resolved"),
             _("Relapsed"),
             _("Closed"),
@@ -470,6 +515,7 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
                 t["indicators"]["baseline"],
                 t["indicators"]["baseline_date"],
                 t["indicators"]["baseline_from_data"],
+                t["indicators"].get("remaining_start"),
                 t["indicators"]["found"],
                 t["indicators"]["in_handling"],
                 t["indicators"]["resolved"],
@@ -491,7 +537,7 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             _("Target code"),
             _("Month"),
             _("Newly found"),
-            _("In handling"),
+            _("In handling or referred"),
             _("Resolved"),
             _("Relapsed"),
             _("Closed"),
@@ -514,6 +560,14 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             ]
             for t in content["targets"]
             for m in t["monthly"]
+        ],
+    )
+    sheet(
+        _("Timeliness"),
+        [_("Month"), *timeliness_header()],
+        [
+            [content["timeliness"]["month"], *timeliness_cells(row, lambda value: value)]
+            for row in _timeliness(content)
         ],
     )
     sheet(
@@ -587,4 +641,37 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             else [[_("Not available"), None]]
         ),
     )
-    workbook.save(target)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    target.write(_repacked(buffer.getvalue(), moment))
+
+
+def _fixed_moment(content: dict) -> datetime:
+    """The one time an XLSX carries: its data-as-of in WITA (no zone: Excel's way), so that
+    the same figures give the same bytes whenever the file is built."""
+    as_of = parse_datetime(content["data_as_of"]) if content["data_as_of"] else None
+    if as_of is None:
+        return datetime(2000, 1, 1)
+    return as_of.astimezone(clock.WITA).replace(tzinfo=None, microsecond=0)
+
+
+def _repacked(data: bytes, moment: datetime) -> bytes:
+    """The workbook's zip again, byte for byte reproducible: openpyxl stamps the save time into
+    docProps/core.xml (dcterms:modified) and zipfile stamps every member with the clock; both
+    become `moment`. Members keep their order and compression."""
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as packed:
+        for member in source.infolist():
+            body = source.read(member.filename)
+            if member.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+                    rb"\g<1>" + stamp + rb"\g<2>",
+                    body,
+                )
+            info = zipfile.ZipInfo(member.filename, date_time=moment.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = member.external_attr
+            packed.writestr(info, body)
+    return out.getvalue()

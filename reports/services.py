@@ -40,7 +40,7 @@ from pmks_portal import access
 from pmks_portal.access import Capability
 from regions.models import Region
 from reports import content as report_content
-from reports import figures, render, summary
+from reports import figures, render, summary, versions
 from reports.models import (
     ReportRun,
     Target,
@@ -91,6 +91,7 @@ def report_request(
     period: Period | str,
     language: str | None = None,
     publish: bool = True,
+    via: str | None = None,
 ) -> tuple[ReportRun, bool]:
     """The run of this scope and period: the existing one, or a new one queued to build.
 
@@ -111,6 +112,7 @@ def report_request(
             "period_start": period.start,
             "period_end": period.end,
             "requested_by": actor if getattr(actor, "pk", None) else None,
+            "requested_via": versions.requested_via(actor, via),
             "language": language or settings.LANGUAGE_CODE,
         },
     )
@@ -118,11 +120,13 @@ def report_request(
         if publish:
             transaction.on_commit(lambda: _publish(run.pk))
     elif run.status == ReportRun.Status.FAILED:
-        run = _reset(run, actor, language, publish=publish)
+        run = _reset(run, actor, language, publish=publish, via=via)
     return run, created
 
 
-def _reset(run: ReportRun, actor, language: str | None, *, publish: bool = True) -> ReportRun:
+def _reset(
+    run: ReportRun, actor, language: str | None, *, publish: bool = True, via: str | None = None
+) -> ReportRun:
     locked = ReportRun.objects.select_for_update().get(pk=run.pk)
     if locked.status in (
         ReportRun.Status.PENDING,
@@ -134,7 +138,9 @@ def _reset(run: ReportRun, actor, language: str | None, *, publish: bool = True)
     locked.progress = 0
     locked.attempts = 0
     locked.error = ""
-    locked.requested_by = actor if getattr(actor, "pk", None) else locked.requested_by
+    # Whoever asks this time is named (a command or the schedule names no user).
+    locked.requested_by = actor if getattr(actor, "pk", None) else None
+    locked.requested_via = versions.requested_via(actor, via)
     locked.requested_at = timezone.now()
     if language:
         locked.language = language
@@ -146,12 +152,18 @@ def _reset(run: ReportRun, actor, language: str | None, *, publish: bool = True)
 
 @transaction.atomic
 def report_rebuild(
-    *, actor, run: ReportRun, language: str | None = None, publish: bool = True
+    *,
+    actor,
+    run: ReportRun,
+    language: str | None = None,
+    publish: bool = True,
+    via: str | None = None,
 ) -> ReportRun:
-    """Builds a finished report again from today's data; the old files stay until replaced."""
+    """Builds a finished report again from today's data; the old files stay until replaced,
+    and a change of figures issues a new version (reports.versions)."""
     if actor is not None:
         access.require(access.may_request_report(actor, run.regency_id))
-    return _reset(run, actor, language, publish=publish)
+    return _reset(run, actor, language, publish=publish, via=via)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,6 +315,7 @@ def report_build(run_id) -> ReportRun | None:
         for field in ("content_sha256", "pdf_file", "xlsx_file", "pdf_sha256", "xlsx_sha256"):
             setattr(locked, field, built[field])
         locked.save()
+        versions.version_issue(locked)
     logger.info("report run=%s done sha256=%s", run.pk, locked.content_sha256)
     return locked
 
@@ -371,9 +384,10 @@ def monthly_reports(today=None) -> list[ReportRun]:
     return runs
 
 
-def open_report_file(run: ReportRun, kind: str):
-    """The stored PDF or XLSX of a run's last complete build (opened for reading); while it is
-    built again, the previous files stay downloadable until the new ones replace them."""
+def open_report_file(run, kind: str):
+    """The stored PDF or XLSX of a run's last complete build, or of an issued ReportVersion
+    (opened for reading); while a run is built again, the previous files stay downloadable
+    until the new ones replace them."""
     name = run.pdf_file if kind == "pdf" else run.xlsx_file
     if not name or not default_storage.exists(name):
         raise FileNotFoundError(name)

@@ -1,45 +1,45 @@
 """The summary that dashboards and reports read instead of the million raw cases.
 
-Two tables, both derived from the registry and nothing else:
+Two tables, both derived from the registry and nothing else, by one computation
+(reports.history, the replay of each case's recorded history):
 
-* `CaseStock`: for each month, the cases by regency × district × category × programme × status,
-  and whether they are still open against their target (cases.targets decides that, here
-  through `open_against_target_q`). The current month's rows are rewritten at every refresh;
-  once the month is over they stay as they were at its last refresh: the registry as it stood
-  at that month's end. A month is closed by the first refresh of the next month, which takes
-  one last snapshot of it for the regencies that changed since.
-* `CaseFlow`: for each month, the events dated in it (case found, resolved, relapsed, closed;
-  pasung released, shackled again), by regency × district × category × programme. Always
-  recomputable from dated records, so rewritten whole for each regency that is refreshed.
+* `CaseStock`: for the end of every month since the regency's first case, the cases by
+  regency × district × category × programme × status, and whether they were open against their
+  target then (cases.targets' rule, applied to the status and restraint of that day). Every
+  rebuild replays every month, so a write back-dated into a past month (a late resolution, an
+  import of old cases, a late registration) corrects that month, and a month never has to be
+  rebuilt from zero at the start of a window.
+* `CaseFlow`: for each month, the changes of the same replay (case found, resolved, relapsed,
+  closed; pasung released, shackled again; closures off a target), by regency × district ×
+  category × programme. Stock and flows of one replay reconcile month by month.
 
 How it stays current, without hooks in the write paths: every write to the registry (services,
 imports, the demo seed) appends to the audit trail, which names the regency. A refresh
 (`refresh`, every few minutes from Celery beat) rebuilds the regencies that have audit events
 since its previous run, with an overlap that covers transactions still open when that run
-began; a new month, or a regency never built, is rebuilt too. Writes that bypass the audit
-trail (a raw SQL fix, a delete in the shell) are caught by the nightly `reconcile`, which
-rebuilds everything, counts the rows it had to correct, and records that count.
+began; a new month, or a regency never replayed, is rebuilt too (the backfill of a summary
+built before the replay: the first refresh, or `manage.py refresh_summary --everything`).
+Writes that bypass the audit trail (a raw SQL fix, a delete in the shell) are caught by the
+nightly `reconcile`, which rebuilds everything, counts the rows it had to correct, and records
+that count.
 
 Rebuilding writes only the differences, one transaction per regency, holding the regency's
 `SummaryState` row locked so that two refreshes never interleave on one regency.
 """
 
 import logging
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection, models, transaction
-from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from cases.models import Case, CaseStatus, CaseTransition, PasungDetail, PasungEvent
-from cases.targets import open_against_target_q
+from cases.models import Case
 from regions.models import Region
-from reports.indicators import month_start
+from reports import history
+from reports.indicators import month_start, months_between
 from reports.models import CaseFlow, CaseStock, SummaryRun, SummaryState
 
 logger = logging.getLogger("pmks.reports.summary")
@@ -57,9 +57,7 @@ READ_ACTIONS = (
 OVERLAP = timedelta(minutes=5)
 BATCH = 2000
 
-StockKey = tuple[str, str | None, int, str, str, bool]  # regency, district, category, prog, ...
-FlowKey = tuple[date, str, str | None, int, str]  # month, regency, district, category, programme
-FLOW_FIELDS = ("found", "resolved", "relapsed", "closed", "released", "reshackled")
+FLOW_FIELDS = (*history.FLOW_FIELDS, "registered_delays")
 
 
 def current_month() -> date:
@@ -72,110 +70,17 @@ def province_regencies() -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Counting from the registry
-
-
-def _in(regencies: list[str], field: str = "regency_id") -> Q:
-    # One regency: an equality the planner serves from the regency indexes; all of them: none.
-    if len(regencies) == 1:
-        return Q(**{field: regencies[0]})
-    return Q(**{f"{field}__in": regencies})
-
-
-def count_stock(regencies: list[str]) -> dict[StockKey, int]:
-    """The regencies' cases now: (regency, district, category, programme, status, open) → n."""
-    fields = ("regency_id", "district_id", "category_id", "programme", "status")
-    cases = Case.objects.filter(_in(regencies))
-    totals = {
-        tuple(row[:5]): row[5]
-        for row in cases.values_list(*fields).annotate(n=Count("id")).order_by()
-    }
-    still_open = {
-        tuple(row[:5]): row[5]
-        for row in cases.filter(open_against_target_q())
-        .values_list(*fields)
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    counts: dict[StockKey, int] = {}
-    for key, total in totals.items():
-        opened = still_open.get(key, 0)
-        if opened:
-            counts[(*key, True)] = opened
-        if total - opened:
-            counts[(*key, False)] = total - opened
-    return counts
-
-
-def count_flows(regencies: list[str]) -> dict[FlowKey, dict[str, int]]:
-    """The regencies' dated events, by month: found, resolved, relapsed, closed, released..."""
-    flows: dict[FlowKey, Counter] = {}
-
-    def add(rows: Iterable[tuple], names: tuple[str, ...]) -> None:
-        for month, region, district, category, programme, *values in rows:
-            if month is None:
-                continue
-            month = month.date() if isinstance(month, datetime) else month
-            key = (month, region, district, category, programme)
-            counter = flows.setdefault(key, Counter())
-            for name, value in zip(names, values, strict=True):
-                counter[name] += value
-
-    add(
-        Case.objects.filter(_in(regencies))
-        .annotate(m=TruncMonth("found_on"))
-        .values_list("m", "regency_id", "district_id", "category_id", "programme")
-        .annotate(n=Count("id"))
-        .order_by(),
-        ("found",),
-    )
-    case = ("case__regency_id", "case__district_id", "case__category_id", "case__programme")
-    add(
-        CaseTransition.objects.filter(_in(regencies, "case__regency_id"))
-        .filter(Q(to_status__in=[CaseStatus.RESOLVED, CaseStatus.CLOSED]) | Q(is_relapse=True))
-        .annotate(m=TruncMonth("effective_on"))
-        .values_list("m", *case)
-        .annotate(
-            resolved=Count("id", filter=Q(to_status=CaseStatus.RESOLVED)),
-            relapsed=Count("id", filter=Q(is_relapse=True)),
-            closed=Count("id", filter=Q(to_status=CaseStatus.CLOSED)),
-        )
-        .order_by(),
-        ("resolved", "relapsed", "closed"),
-    )
-    add(
-        PasungDetail.objects.filter(_in(regencies, "case__regency_id"), released_on__isnull=False)
-        .annotate(m=TruncMonth("released_on"))
-        .values_list("m", *case)
-        .annotate(n=Count("id"))
-        .order_by(),
-        ("released",),
-    )
-    detail_case = tuple(f"detail__{name}" for name in case)
-    add(
-        PasungEvent.objects.filter(
-            _in(regencies, "detail__case__regency_id"), kind=PasungEvent.Kind.RESHACKLED
-        )
-        .annotate(m=TruncMonth("date"))
-        .values_list("m", *detail_case)
-        .annotate(n=Count("id"))
-        .order_by(),
-        ("reshackled",),
-    )
-    return {key: dict(counter) for key, counter in flows.items() if any(counter.values())}
-
-
-# ---------------------------------------------------------------------------------------------
 # Writing the differences
 
 
-def _sync_stock(regency: str, month: date, desired: dict[StockKey, int]) -> int:
-    """Makes the month's stock rows of the regency equal `desired`; returns rows changed."""
-    existing: dict[StockKey, tuple[int, int]] = {}
+def _sync_stock(regency: str, desired: dict[history.StockKey, int]) -> int:
+    """Makes every month's stock rows of the regency equal `desired` (keyed (month, district,
+    category, programme, status, open)); returns how many rows changed."""
+    existing: dict[tuple, tuple[int, int]] = {}
     delete: list[int] = []
-    rows = CaseStock.objects.filter(month=month, regency_id=regency).values_list(
+    rows = CaseStock.objects.filter(regency_id=regency).values_list(
         "pk",
-        "regency_id",
+        "month",
         "district_id",
         "category_id",
         "programme",
@@ -183,7 +88,7 @@ def _sync_stock(regency: str, month: date, desired: dict[StockKey, int]) -> int:
         "open_against_target",
         "cases",
     )
-    for pk, *key, cases in rows:
+    for pk, *key, cases in rows.order_by():
         key = tuple(key)
         if key in existing:  # a duplicate: never written by this module, removed all the same
             delete.append(pk)
@@ -197,11 +102,11 @@ def _sync_stock(regency: str, month: date, desired: dict[StockKey, int]) -> int:
             if stored != cases:
                 update.append(CaseStock(pk=pk, cases=cases))
         else:
-            region, district, category, programme, status, still_open = key
+            month, district, category, programme, status, still_open = key
             create.append(
                 CaseStock(
                     month=month,
-                    regency_id=region,
+                    regency_id=regency,
                     district_id=district,
                     category_id=category,
                     programme=programme,
@@ -215,14 +120,14 @@ def _sync_stock(regency: str, month: date, desired: dict[StockKey, int]) -> int:
     return len(delete) + len(update) + len(create)
 
 
-def _sync_flows(regency: str, desired: dict[FlowKey, dict[str, int]]) -> int:
-    existing: dict[FlowKey, tuple[int, dict]] = {}
+def _sync_flows(regency: str, desired: dict[history.FlowKey, dict[str, int]]) -> int:
+    existing: dict[tuple, tuple[int, dict]] = {}
     delete: list[int] = []
     rows = CaseFlow.objects.filter(regency_id=regency).values_list(
-        "pk", "month", "regency_id", "district_id", "category_id", "programme", *FLOW_FIELDS
+        "pk", "month", "district_id", "category_id", "programme", *FLOW_FIELDS
     )
-    for pk, month, region, district, category, programme, *values in rows:
-        key = (month, region, district, category, programme)
+    for pk, month, district, category, programme, *values in rows.order_by():
+        key = (month, district, category, programme)
         if key in existing:
             delete.append(pk)
         else:
@@ -230,17 +135,18 @@ def _sync_flows(regency: str, desired: dict[FlowKey, dict[str, int]]) -> int:
     update = []
     create = []
     for key, counts in desired.items():
-        values = {name: counts.get(name, 0) for name in FLOW_FIELDS}
+        values = {name: counts.get(name, 0) for name in history.FLOW_FIELDS}
+        values["registered_delays"] = counts.get("registered_delays", {})
         if key in existing:
             pk, stored = existing.pop(key)
             if stored != values:
                 update.append(CaseFlow(pk=pk, **values))
         else:
-            month, region, district, category, programme = key
+            month, district, category, programme = key
             create.append(
                 CaseFlow(
                     month=month,
-                    regency_id=region,
+                    regency_id=regency,
                     district_id=district,
                     category_id=category,
                     programme=programme,
@@ -272,14 +178,13 @@ class RebuildResult:
     per_regency: dict[str, int]
 
 
-def rebuild(regencies: list[str], *, closing: dict[str, date] | None = None) -> dict[str, int]:
-    """Recounts regencies in one transaction: this month's stock (and, in `closing`, the last
-    snapshot of the month that just ended) and all their flows. The registry is read once for
-    all of them; each regency's state row stays locked until the commit, so two rebuilds never
-    interleave on a regency. Returns, by regency, how many summary rows had to change."""
+def rebuild(regencies: list[str]) -> dict[str, int]:
+    """Replays the regencies' history (reports.history) and writes every month's stock and
+    flows that differ, in one transaction; each regency's state row stays locked until the
+    commit, so two rebuilds never interleave on a regency. Returns, by regency, how many
+    summary rows had to change."""
     if not regencies:
         return {}
-    closing = closing or {}
     this_month = current_month()
     started = timezone.now()
     with transaction.atomic():
@@ -288,21 +193,19 @@ def rebuild(regencies: list[str], *, closing: dict[str, date] | None = None) -> 
             states[regency], _created = SummaryState.objects.select_for_update().get_or_create(
                 regency_id=regency, defaults={"month": this_month, "refreshed_at": started}
             )
-        stock = count_stock(regencies)
-        flows = count_flows(regencies)
         changed = {}
         for regency, state in states.items():
-            months = sorted({this_month, *([closing[regency]] if regency in closing else [])})
-            own_stock = {key: n for key, n in stock.items() if key[0] == regency}
-            own_flows = {key: n for key, n in flows.items() if key[1] == regency}
-            changed[regency] = sum(_sync_stock(regency, m, own_stock) for m in months)
-            changed[regency] += _sync_flows(regency, own_flows)
+            replayed = history.compute(history.load(regency), this_month)
+            changed[regency] = _sync_stock(regency, replayed.stock)
+            changed[regency] += _sync_flows(regency, replayed.flows)
             state.month = this_month
             state.refreshed_at = started
-            state.snapshot_months = sorted(
-                set(state.snapshot_months) | {f"{month:%Y-%m}" for month in months}
-            )
-            state.save(update_fields=["month", "refreshed_at", "snapshot_months"])
+            state.replayed = True
+            state.snapshot_months = [
+                f"{month:%Y-%m}"
+                for month in months_between(replayed.first_month or this_month, this_month)
+            ]
+            state.save(update_fields=["month", "refreshed_at", "snapshot_months", "replayed"])
     return changed
 
 
@@ -353,7 +256,13 @@ def refresh(*, everything: bool = False) -> RebuildResult:
     chosen = []
     for regency in regencies:
         state = states.get(regency)
-        if dirty is None or regency in dirty or state is None or state.month != this_month:
+        if (
+            dirty is None
+            or regency in dirty
+            or state is None
+            or state.month != this_month
+            or not state.replayed
+        ):
             chosen.append(regency)
     run = SummaryRun.objects.create(
         kind=SummaryRun.Kind.RECONCILE if everything else SummaryRun.Kind.REFRESH,
@@ -365,15 +274,7 @@ def refresh(*, everything: bool = False) -> RebuildResult:
         SummaryState.objects.filter(month=this_month).exclude(regency_id__in=chosen).update(
             refreshed_at=started
         )
-    # The month that just ended gets its last snapshot where the regency changed since.
-    closing = {
-        regency: states[regency].month
-        for regency in chosen
-        if regency in states
-        and states[regency].month < this_month
-        and (dirty is None or regency in dirty)
-    }
-    per_regency = rebuild(chosen, closing=closing)
+    per_regency = rebuild(chosen)
     run.rows_changed = sum(per_regency.values())
     run.finished_at = timezone.now()
     run.save(update_fields=["rows_changed", "finished_at"])

@@ -17,7 +17,7 @@ from cases.models import Programme
 from pmks_portal import access
 from pmks_portal.access import Capability
 from regions.models import Level, Region
-from reports import figures, services, sources
+from reports import figures, services, sources, versions
 from reports.charts import bar_chart, line_chart
 from reports.forms import (
     BaselineForm,
@@ -88,8 +88,22 @@ def _category_chart(overview):
     return bar_chart(rows)
 
 
+def _revised_months(overview) -> set:
+    """The months of the page whose last issued monthly report differs from what it shows."""
+    current: dict = {}
+    for standing in overview.own:
+        for m in standing.series:
+            current.setdefault(m.month, {})[standing.target.code] = {
+                name: getattr(m, name) for name in versions.FIGURES
+            }
+    return versions.revised_months(overview.regency, current) if current else set()
+
+
 def _common(request, overview) -> dict:
+    revised = _revised_months(overview)
     return {
+        "revised_months": revised,
+        "month_revised": overview.month in revised,
         "overview": overview,
         "trend_charts": _trend_charts(overview.own),
         "category_chart": _category_chart(overview),
@@ -193,6 +207,7 @@ def run_detail(request, pk):
             "run": run,
             "period_label": period.label(),
             "can_rebuild": run.writable_by(request.user),
+            "versions": run.versions.select_related("requested_by").defer("figures"),
         },
     )
 
@@ -224,21 +239,34 @@ def run_rebuild(request, pk):
 
 
 def _download(request, pk, kind: str):
+    """The run's last build, or with ?versi=N its issued version N as it was issued."""
     run = _run_for(request, pk)
+    asked = request.GET.get("versi")
+    if asked is not None and not (asked.isdigit() and len(asked) < 7):
+        raise Http404
+    number = int(asked) if asked is not None else None
     try:
-        handle = services.open_report_file(run, kind)
+        if number is None:
+            handle = services.open_report_file(run, kind)
+        else:
+            version = get_object_or_404(run.versions.defer("figures"), number=number)
+            handle = services.open_report_file(version, kind)
     except FileNotFoundError:
         raise Http404 from None
+    params = {"run": str(run.pk), "format": kind, "period": run.period}
+    if number is not None:
+        params["version"] = number
     audit_export(
         actor=request.user,
         label="reports.reportrun",
-        params={"run": str(run.pk), "format": kind, "period": run.period},
+        params=params,
         row_count=0,
         regency_id=run.regency_id,
     )
     scope = run.regency_id or "provinsi"
+    suffix = f"-v{number}" if number is not None else ""
     return FileResponse(
-        handle, as_attachment=True, filename=f"laporan-pmks-{scope}-{run.period}.{kind}"
+        handle, as_attachment=True, filename=f"laporan-pmks-{scope}-{run.period}{suffix}.{kind}"
     )
 
 

@@ -138,13 +138,14 @@ def test_regency_staff_never_see_another_regency_or_the_province(login, samarind
     assert [code for code, _name in own.context["overview"].regencies] == [SAMARINDA]
 
 
-def test_a_past_month_without_a_snapshot_says_so(login, provincial_officer, registry):
+def test_a_past_month_is_counted_from_the_history(login, provincial_officer, registry):
     response = login(provincial_officer).get(reverse("reports:province") + "?month=2026-10")
     assert response.context["overview"].month == date(2026, 10, 1)
-    assert not response.context["overview"].has_snapshot
-    # October is estimated back from November's count and November's events.
+    assert response.context["overview"].has_snapshot
+    # October had no refresh of its own: its end is replayed (the resolution came in November).
     standing = response.context["overview"].standing(SAMARINDA, "bebas-anak-jalanan")
-    assert standing.last.estimated
+    assert not standing.last.estimated
+    assert standing.remaining == 3
 
 
 def test_kube_and_rakornis_figures_appear_when_their_apps_provide_them(
@@ -180,16 +181,16 @@ def test_the_province_dashboard_runs_a_fixed_number_of_queries(
     client = login(provincial_officer)
     client.get(reverse("reports:province"))  # fills the targets and overview caches
     # Warm (the figures of this refresh are cached): session, user; the summary states (with
-    # the regencies' names).
-    with django_assert_num_queries(3):
+    # the regencies' names); the issued versions of the months shown (revised months).
+    with django_assert_num_queries(4):
         client.get(reverse("reports:province"))
     register(samarinda_staff, name="Satu Lagi")
     register(samarinda_staff, name="Dua Lagi")
     summary.refresh()
     # Cold (first view after a refresh), whatever the number of cases: the same, and the
     # stock series, the flow series, the month's breakdown by category and the categories'
-    # names.
-    with django_assert_num_queries(7):
+    # names, the month's timeliness.
+    with django_assert_num_queries(9):
         response = client.get(reverse("reports:province"))
     assert response.context["overview"].standing(SAMARINDA, "bebas-anak-jalanan").remaining == 4
 
@@ -199,14 +200,15 @@ def test_the_regency_dashboard_runs_a_fixed_number_of_queries(
 ):
     client = login(samarinda_staff)
     client.get(reverse("reports:regency", args=[SAMARINDA]))
-    # Warm: session, user with the regency; the regency (scope); its summary state.
-    with django_assert_num_queries(4):
+    # Warm: session, user with the regency; the regency (scope); its summary state; the issued
+    # versions of the months shown.
+    with django_assert_num_queries(5):
         client.get(reverse("reports:regency", args=[SAMARINDA]))
     register(samarinda_staff, name="Satu Lagi")
     summary.refresh()
     # Cold: the same, and the stock series, the flow series, the month's breakdown by district
-    # and category, and the categories' names.
-    with django_assert_num_queries(8):
+    # and category, the categories' names, the month's timeliness.
+    with django_assert_num_queries(10):
         client.get(reverse("reports:regency", args=[SAMARINDA]))
 
 

@@ -97,7 +97,7 @@ def test_an_officer_asks_for_a_report_and_gets_pdf_and_xlsx_with_the_registry_nu
     )
     assert targets["bebas-lokalisasi"]["Remaining"] == 1
     assert targets["bebas-pasung"]["Remaining"] == 0
-    assert targets["bebas-anak-jalanan"]["In handling"] == 1
+    assert targets["bebas-anak-jalanan"]["In handling or referred"] == 1
     assert targets["bebas-anak-jalanan"]["Newly found"] == 0  # found in October
 
     strings = pdf_strings(pdf.read_bytes())
@@ -141,7 +141,10 @@ def test_a_rebuild_replaces_the_files_and_gives_the_same_hash_for_the_same_data(
 
     assert run.status == ReportRun.Status.DONE and run.builds == 2
     folder = Path(settings.MEDIA_ROOT, run.pdf_file).parent
+    # The run's files, and version 1's own copies (the same figures issued no version 2).
     assert sorted(p.name for p in folder.iterdir()) == [
+        f"laporan-pmks-{SAMARINDA}-{THIS_MONTH}-v1.pdf",
+        f"laporan-pmks-{SAMARINDA}-{THIS_MONTH}-v1.xlsx",
         f"laporan-pmks-{SAMARINDA}-{THIS_MONTH}.pdf",
         f"laporan-pmks-{SAMARINDA}-{THIS_MONTH}.xlsx",
     ]

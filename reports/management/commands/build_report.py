@@ -41,10 +41,10 @@ class Command(BaseCommand):
             if regency is None:
                 raise CommandError(f"No regency or city with code {options['regency']}.")
         run, _created = services.report_request(
-            actor=None, regency=regency, period=period, publish=False
+            actor=None, regency=regency, period=period, publish=False, via="command"
         )
         if run.status in (ReportRun.Status.DONE, ReportRun.Status.FAILED):
-            run = services.report_rebuild(actor=None, run=run, publish=False)
+            run = services.report_rebuild(actor=None, run=run, publish=False, via="command")
         built = services.report_build(run.pk)
         if built is None:
             run.refresh_from_db()

@@ -8,7 +8,9 @@ from reports import figures, summary
 class Command(BaseCommand):
     help = (
         "Refreshes the summary for the regencies written to since the last refresh; with "
-        "--reconcile, recounts every regency and reports how many rows it corrected."
+        "--reconcile, recounts every regency and reports how many rows it corrected. Either "
+        "replays every month of a regency whose stock was never replayed from its history "
+        "(the backfill after an upgrade)."
     )
 
     def add_arguments(self, parser):
