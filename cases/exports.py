@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from pmks_portal.templatetags.portal import mask_id_number
+from pmks_portal.masking import show_identifier
 
 CHUNK = 2000
 
@@ -35,14 +35,13 @@ def columns() -> list[str]:
 
 
 def rows(cases, *, full_ids: bool) -> Iterator[list]:
-    show = (lambda number: number or "") if full_ids else (lambda number: mask_id_number(number))
     for case in cases.iterator(chunk_size=CHUNK):
         person = case.person
         yield [
             case.pk,
             person.name,
-            show(person.nik),
-            show(person.kk_number),
+            show_identifier(person.nik, full=full_ids),
+            show_identifier(person.kk_number, full=full_ids),
             person.sex,
             person.birth_date.isoformat() if person.birth_date else "",
             case.category.code,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from kube.models import KubeGrant, KubeMember, KubeReport
-from kube.services import mask_account
+from pmks_portal.masking import mask_account
 
 CHUNK = 2000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -329,7 +329,10 @@ def _rakornis(part: str, regency_code: str | None = None) -> Callable[[Context],
                 )
             ),
             "participant": lambda: meeting().participants.create(
-                name="Peserta contoh", institution="Dinsos", regency_id=BALIKPAPAN
+                name="Peserta contoh",
+                institution="Dinsos",
+                institution_type="regency_dinsos",
+                regency_id=BALIKPAPAN,
             ),
             "recommendation": lambda: ctx.once("rakornis recommendation", recommendation),
             "follow_up": lambda: makers["recommendation"]().follow_ups.get(regency_id=regency_code),
@@ -467,6 +470,36 @@ SAMPLES: dict[str, list[Sample]] = {
 }
 
 NO_PARAMETERS = [Sample("", lambda ctx: None, lambda obj, ctx: {})]
+
+# Lists and exports are read again with filters and in every file format: a filter on another
+# regency must not widen what a list shows, and each format is built by its own code.
+QUERY_VARIANTS: dict[str, list[str]] = {
+    "cases:list": [
+        f"regency={BALIKPAPAN}",
+        f"regency={SAMARINDA}",
+        "sort=name",
+        "status=registered",
+    ],
+    "cases:export": [
+        "format=csv",
+        "format=xlsx",
+        f"format=xlsx&regency={BALIKPAPAN}",
+        f"format=csv&regency={BALIKPAPAN}",
+    ],
+    "kube:list": [f"regency={BALIKPAPAN}", "q=KUBE", "overdue=on"],
+    "kube:export": [
+        "format=csv",
+        "format=xlsx",
+        "what=reports&format=csv",
+        "what=reports&format=xlsx",
+        f"format=xlsx&regency={BALIKPAPAN}",
+    ],
+    "kube:completeness": [f"regency={BALIKPAPAN}"],
+    "rakornis:follow-ups": [f"regency={BALIKPAPAN}", "state=all", "state=done"],
+    "rakornis:participants": ["q=Peserta"],
+    "reports:dashboard": ["month=2025-12"],
+    "reports:runs": [f"regency={BALIKPAPAN}"],
+}
 
 # Reports: the dashboards of a regency and of a district, report runs of Balikpapan, Samarinda
 # and the province roll-up (with their files), and targets (reference data for administrators).
