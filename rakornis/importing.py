@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pmks_portal import spreadsheets
+from pmks_portal.names import clean_name
 from pmks_portal.textfiles import decode_spreadsheet_text
 from rakornis.models import InstitutionType, Meeting, Participant, ParticipantRole
 from regions.models import Region
@@ -410,7 +411,7 @@ def check_rows(
         text = {
             k: " ".join(str(v).split()) if not isinstance(v, date) else v for k, v in values.items()
         }
-        name, institution = text.get("name", ""), text.get("institution", "")
+        name, institution = clean_name(text.get("name", "")), text.get("institution", "")
         if not name:
             row.add_error("name", _("The name is missing."))
         if not institution:
