@@ -14,12 +14,12 @@ import zlib
 def response_bytes(response) -> bytes:
     """The whole body, streamed or not (exports and file downloads stream)."""
     if getattr(response, "streaming", False):
-        content = b"".join(
+        # Read to the end: the test client then closes the response (and a FileResponse's
+        # file) itself, without closing the database connection as a second close() would.
+        return b"".join(
             part if isinstance(part, bytes) else str(part).encode()
             for part in response.streaming_content
         )
-        response.close()  # a FileResponse holds its file open until closed
-        return content
     return response.content
 
 
