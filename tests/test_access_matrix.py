@@ -955,6 +955,27 @@ def test_the_matrix_reports_a_list_whose_scoping_is_removed(
     assert leaks and all("Penanda6471" in line for line in leaks)
 
 
+def test_the_matrix_reports_a_member_taken_from_another_group(
+    personas, settings, tmp_path, monkeypatch
+):
+    """The crossed samples are not blind: a view that finds the member without its group
+    (here by replacing the KUBE views' lookup) is reported for the other group's member."""
+    from django.shortcuts import get_object_or_404
+
+    from kube import views as kube_views
+    from kube.models import KubeMember
+
+    settings.MEDIA_ROOT = tmp_path
+    routes = [route for route in project_routes() if route.name == "kube:member-leave"]
+    user, ctx = personas["samarinda_staff"], Context(personas)
+    assert matrix_problems(user, ctx, routes)[1] == []
+    monkeypatch.setattr(
+        kube_views, "_member", lambda kube, member_pk: get_object_or_404(KubeMember, pk=member_pk)
+    )
+    problems = matrix_problems(user, ctx, routes)[1]
+    assert any("another KUBE of Samarinda" in line for line in problems), problems
+
+
 # ---------------------------------------------------------------------------------------------
 # Deny by default, proved on a URLconf with a view that declares no policy.
 
