@@ -1,4 +1,5 @@
-"""What a response delivers, read as text: pages, CSV, XLSX and PDF files alike.
+"""What a response delivers, read as text: pages, CSV, XLSX and PDF files alike (and a tiny PDF
+to upload or serve).
 
 The access matrix and the identifier scan search every body for text it must not contain; a
 workbook is a zip of XML and a PDF's text sits in compressed streams, so a plain search of the
@@ -66,3 +67,14 @@ def readable_text(response) -> str:
     if data.startswith(b"%PDF"):
         return pdf_text(data)
     return data.decode("utf-8", "replace")
+
+
+def tiny_pdf(text: str = "bukti") -> bytes:
+    """A one-page PDF that says `text` (ReportLab, standard font: pdf_text reads it back)."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer)
+    drawing.drawString(72, 720, text)
+    drawing.save()
+    return buffer.getvalue()

@@ -47,7 +47,7 @@ from pmks_portal import access
 from pmks_portal import urls as project_urls
 from pmks_portal.access import CAPABILITIES, Capability
 from regions.models import Level, Region
-from tests.bodies import readable_text
+from tests.bodies import readable_text, tiny_pdf
 from tests.conftest import BALIKPAPAN, KALTIM, PERSONAS, SAMARINDA
 from tests.helpers import Route, client_for, project_routes
 
@@ -600,14 +600,26 @@ def _report_run(regency_code: str | None) -> Callable[[Context], models.Model]:
                 idempotency_key=f"matrix:{scope}",
                 status=ReportRun.Status.DONE,
                 progress=100,
-                pdf_file=default_storage.save(f"reports/{scope}/x.pdf", ContentFile(b"%PDF-1.4")),
-                xlsx_file=default_storage.save(f"reports/{scope}/x.xlsx", ContentFile(b"PK")),
+                pdf_file=default_storage.save(f"reports/{scope}/x.pdf", ContentFile(pdf)),
+                xlsx_file=default_storage.save(f"reports/{scope}/x.xlsx", ContentFile(xlsx)),
             )
             return run
+
+        # A regency's files name it by marker, so a download served to another regency shows.
+        text = marker(regency_code, "report") if regency_code else "Provinsi"
+        pdf, xlsx = _report_files(text)
 
         return ctx.once(f"report run {scope}", create)
 
     return make
+
+
+def _report_files(text: str) -> tuple[bytes, bytes]:
+    """A one-line PDF and a one-cell workbook that say `text`."""
+    from pmks_portal import spreadsheets
+
+    workbook = spreadsheets.table_workbook("Laporan", ["Wilayah"], [[text]])
+    return tiny_pdf(text), spreadsheets.xlsx_bytes(workbook)
 
 
 def _target(ctx: Context) -> models.Model:

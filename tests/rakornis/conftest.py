@@ -1,7 +1,6 @@
 """Records of the Rakornis for tests: a meeting held three weeks ago, and its recommendations
 for Kota Samarinda and Kota Balikpapan, all made through the services as the agency would."""
 
-import io
 from datetime import date, timedelta
 from itertools import count
 
@@ -16,6 +15,7 @@ from cases.models import Category, CategoryAlias
 from rakornis import services
 from rakornis.models import InstitutionType, MeetingStatus, MeetingType
 from regions.models import Region
+from tests.bodies import tiny_pdf  # noqa: F401 - the Rakornis tests take it from here
 from tests.browser.conftest import browser_page, chromium, phone_page, portal  # noqa: F401
 from tests.conftest import BALIKPAPAN, SAMARINDA
 from tests.helpers import sign_in
@@ -142,16 +142,6 @@ def register_case(staff, *, name: str, category: str = "AJ", found_on: date, pas
 
 def upload(name: str, content: bytes, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def tiny_pdf(text: str = "bukti") -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    drawing = canvas.Canvas(buffer)
-    drawing.drawString(72, 720, text)
-    drawing.save()
-    return buffer.getvalue()
 
 
 @pytest.fixture
