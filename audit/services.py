@@ -3,6 +3,7 @@
 from django.db import models
 
 from audit.models import AuditEvent
+from pmks_portal.masking import audited_changes
 
 
 def field_changes(obj: models.Model, fields: list[str], old_values: dict) -> dict:
@@ -39,7 +40,8 @@ def audit_event(
 ) -> AuditEvent:
     """The event audit_record() saves, unsaved: for writers that insert many in bulk.
 
-    `target` needs only `_meta` and `pk`; an anonymous actor is recorded as nobody.
+    `target` needs only `_meta` and `pk`; an anonymous actor is recorded as nobody. NIK and KK
+    numbers are stored masked, with a keyed fingerprint (pmks_portal.masking.audited_changes).
     """
     return AuditEvent(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -47,7 +49,7 @@ def audit_event(
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
         regency_id=regency_id,
-        changes=changes or {},
+        changes=audited_changes(changes or {}),
         reason=reason,
     )
 

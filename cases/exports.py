@@ -1,14 +1,13 @@
-"""CSV and XLSX exports of exactly the cases a list shows, within the user's scope."""
+"""CSV and XLSX exports of exactly the cases a list shows, within the user's scope; written,
+with formula escaping, by pmks_portal/spreadsheets.py."""
 
-import csv
 from collections.abc import Iterator
 
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
-from pmks_portal.templatetags.portal import mask_id_number
+from pmks_portal import spreadsheets
+from pmks_portal.masking import show_identifier
 
 CHUNK = 2000
 
@@ -35,14 +34,13 @@ def columns() -> list[str]:
 
 
 def rows(cases, *, full_ids: bool) -> Iterator[list]:
-    show = (lambda number: number or "") if full_ids else (lambda number: mask_id_number(number))
     for case in cases.iterator(chunk_size=CHUNK):
         person = case.person
         yield [
             case.pk,
             person.name,
-            show(person.nik),
-            show(person.kk_number),
+            show_identifier(person.nik, full=full_ids),
+            show_identifier(person.kk_number, full=full_ids),
             person.sex,
             person.birth_date.isoformat() if person.birth_date else "",
             case.category.code,
@@ -58,38 +56,15 @@ def rows(cases, *, full_ids: bool) -> Iterator[list]:
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _filename(extension: str) -> str:
     return f"kasus-pmks-{timezone.localdate().isoformat()}.{extension}"
 
 
-def csv_response(cases, *, full_ids: bool) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so that Excel opens the file as UTF-8
-        yield writer.writerow(columns())
-        for row in rows(cases, full_ids=full_ids):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    return response
+def csv_response(cases, *, full_ids: bool):
+    return spreadsheets.csv_response(_filename("csv"), columns(), rows(cases, full_ids=full_ids))
 
 
-def xlsx_response(cases, *, full_ids: bool) -> HttpResponse:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Cases"))
-    sheet.append(columns())
-    for row in rows(cases, full_ids=full_ids):
-        sheet.append(row)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+def xlsx_response(cases, *, full_ids: bool):
+    return spreadsheets.table_response(
+        _filename("xlsx"), _("Cases"), columns(), rows(cases, full_ids=full_ids)
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
-    workbook.save(response)
-    return response

@@ -9,6 +9,7 @@ from cases.querysets import (
     ImportBatchQuerySet,
     PersonQuerySet,
 )
+from cases.validators import birth_date_not_in_future
 from pmks_portal import access
 from pmks_portal.private_files.models import PrivateFile
 
@@ -76,7 +77,9 @@ class Person(models.Model):
     name = models.CharField(_("name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_place = models.CharField(_("place of birth"), max_length=100, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[birth_date_not_in_future]
+    )
     birth_date_is_estimate = models.BooleanField(_("birth date estimated from age"), default=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
     regency = models.ForeignKey(

@@ -27,6 +27,7 @@ from cases.models import (
 )
 from cases.nik import check_kk, check_nik, normalise_number
 from pmks_portal import access
+from pmks_portal.names import clean_name
 from regions.models import Region
 
 PERSON_FIELDS = [
@@ -121,7 +122,9 @@ def _clean_person_data(data: dict) -> dict:
     data = dict(data)
     data["nik"] = normalise_number(data.get("nik")) or None
     data["kk_number"] = normalise_number(data.get("kk_number"))
-    data["name"] = " ".join(str(data.get("name", "")).split())
+    data["name"] = clean_name(data.get("name", ""))
+    if "guardian_name" in data:
+        data["guardian_name"] = clean_name(data["guardian_name"])
     return data
 
 

@@ -1,32 +1,22 @@
 """CSV and XLSX exports of exactly the groups a list shows (or their monthly reports), within
 the user's scope. Bank accounts stay masked unless the user may see full identity numbers.
 
-Cells that a spreadsheet would read as a formula (=, +, -, @ first) are prefixed with an
-apostrophe, so that a group name cannot run anything on the reader's computer.
+Written by pmks_portal/spreadsheets.py, which keeps a group name from becoming a formula.
 """
 
-import csv
 from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from kube.models import KubeGrant, KubeMember, KubeReport
-from kube.services import mask_account
+from pmks_portal import spreadsheets
+from pmks_portal.masking import mask_account
 
 CHUNK = 2000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _money(value) -> str:
@@ -160,11 +150,6 @@ def report_rows(groups, **_kwargs) -> Iterator[list]:
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _filename(kind: str, extension: str) -> str:
     return f"kube-{kind}-{timezone.localdate().isoformat()}.{extension}"
 
@@ -175,34 +160,19 @@ KINDS = {
 }
 
 
-def csv_response(groups, *, kind: str, full_ids: bool) -> StreamingHttpResponse:
+def csv_response(groups, *, kind: str, full_ids: bool):
     columns, rows = KINDS[kind]
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff"  # so that Excel opens the file as UTF-8
-        yield writer.writerow(columns())
-        for row in rows(groups, full_ids=full_ids):
-            yield writer.writerow([safe(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(kind, "csv")}"'
-    return response
-
-
-def xlsx_response(groups, *, kind: str, full_ids: bool) -> HttpResponse:
-    columns, rows = KINDS[kind]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("KUBE") if kind == "groups" else _("Monthly reports"))
-    sheet.append(columns())
-    for row in rows(groups, full_ids=full_ids):
-        sheet.append([safe(value) for value in row])
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return spreadsheets.csv_response(
+        _filename(kind, "csv"), columns(), rows(groups, full_ids=full_ids)
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(kind, "xlsx")}"'
-    workbook.save(response)
-    return response
+
+
+def xlsx_response(groups, *, kind: str, full_ids: bool):
+    columns, rows = KINDS[kind]
+    title = _("KUBE") if kind == "groups" else _("Monthly reports")
+    return spreadsheets.table_response(
+        _filename(kind, "xlsx"), title, columns(), rows(groups, full_ids=full_ids)
+    )
 
 
 def export_count(groups, kind: str) -> int:

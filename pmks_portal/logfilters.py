@@ -1,13 +1,8 @@
 """Log filters: no national ID number reaches a log in clear."""
 
 import logging
-import re
 
-SIXTEEN_DIGITS = re.compile(r"(?<!\d)(\d{4})\d{8}(\d{4})(?!\d)")
-
-
-def mask_sixteen_digits(text: str) -> str:
-    return SIXTEEN_DIGITS.sub(r"\1********\2", text)
+from pmks_portal.masking import mask_text
 
 
 class MaskNikFilter(logging.Filter):
@@ -15,14 +10,14 @@ class MaskNikFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_sixteen_digits(message)
+        masked = mask_text(message)
         if masked != message:
             record.msg, record.args = masked, None
         if record.exc_info and not record.exc_text:
             # An exception's message may quote the number; formatters reuse exc_text as it is.
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = mask_sixteen_digits(record.exc_text)
+            record.exc_text = mask_text(record.exc_text)
         if record.stack_info:
-            record.stack_info = mask_sixteen_digits(record.stack_info)
+            record.stack_info = mask_text(record.stack_info)
         return True

@@ -333,10 +333,16 @@ else:
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Error pages and error e-mails mask NIK and KK numbers (pmks_portal/masking.py), as logs do.
+DEFAULT_EXCEPTION_REPORTER = "pmks_portal.masking.MaskingExceptionReporter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_nik": {"()": "pmks_portal.logfilters.MaskNikFilter"}},
+    "filters": {
+        "mask_nik": {"()": "pmks_portal.logfilters.MaskNikFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
@@ -345,8 +351,18 @@ LOGGING = {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["mask_nik"],
-        }
+        },
+        # Django's own error e-mail, defined again so that its subject (the log message) is
+        # masked too; its body comes from DEFAULT_EXCEPTION_REPORTER.
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "mask_nik"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }

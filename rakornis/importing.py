@@ -28,7 +28,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pmks_portal import archives
+from pmks_portal import archives, spreadsheets
+from pmks_portal.names import clean_name
 from pmks_portal.textfiles import decode_spreadsheet_text
 from rakornis.models import InstitutionType, Meeting, Participant, ParticipantRole
 from regions.models import Region
@@ -407,7 +408,7 @@ def check_rows(
         text = {
             k: " ".join(str(v).split()) if not isinstance(v, date) else v for k, v in values.items()
         }
-        name, institution = text.get("name", ""), text.get("institution", "")
+        name, institution = clean_name(text.get("name", "")), text.get("institution", "")
         if not name:
             row.add_error("name", _("The name is missing."))
         if not institution:
@@ -476,13 +477,32 @@ def check_rows(
     return ImportCheck(rows=rows, columns=columns)
 
 
+TEMPLATE_GUIDE = [
+    ("Kolom", "Isi yang diterima"),
+    ("Nama, Instansi", "Wajib diisi."),
+    (
+        "Kabupaten/Kota",
+        "Nama atau kode: Kota Samarinda, Samarinda, 64.72. Kosong atau 'Provinsi' untuk "
+        "provinsi dan instansi tanpa kabupaten/kota.",
+    ),
+    (
+        "Jenis instansi",
+        "Dinsos kab/kota, Dinsos provinsi, OPD, CSR, Universitas, LKS, Lainnya "
+        "(kosong: ditebak dari nama instansi).",
+    ),
+    ("Peran", "Peserta, Narasumber, Moderator, Panitia, Tamu (kosong: Peserta)."),
+    ("Hadir", "Kosong, nomor hari (1, 2), tanggal (2024-05-15) atau 'semua'."),
+]
+
+
 def template_workbook() -> bytes:
     """An XLSX to fill in: the heading row, an example, and the accepted values."""
-    workbook = openpyxl.Workbook()
+    workbook = spreadsheets.workbook(write_only=False)
     sheet = workbook.active
     sheet.title = "Peserta"
-    sheet.append(list(TEMPLATE_HEADINGS.values()))
-    sheet.append(
+    spreadsheets.append(sheet, list(TEMPLATE_HEADINGS.values()), bold=True)
+    spreadsheets.append(
+        sheet,
         [
             "Siti Rahmawati",
             "Kepala Bidang Rehabilitasi Sosial",
@@ -493,31 +513,13 @@ def template_workbook() -> bytes:
             "0812xxxxxxx",
             "siti@example.invalid",
             "1, 2",
-        ]
+        ],
     )
     for column, width in zip("ABCDEFGHI", (28, 32, 36, 20, 22, 14, 16, 26, 10), strict=True):
         sheet.column_dimensions[column].width = width
     guide = workbook.create_sheet("Petunjuk")
-    guide.append(["Kolom", "Isi yang diterima"])
-    guide.append(["Nama, Instansi", "Wajib diisi."])
-    guide.append(
-        [
-            "Kabupaten/Kota",
-            "Nama atau kode: Kota Samarinda, Samarinda, 64.72. Kosong atau 'Provinsi' untuk "
-            "provinsi dan instansi tanpa kabupaten/kota.",
-        ]
-    )
-    guide.append(
-        [
-            "Jenis instansi",
-            "Dinsos kab/kota, Dinsos provinsi, OPD, CSR, Universitas, LKS, Lainnya "
-            "(kosong: ditebak dari nama instansi).",
-        ]
-    )
-    guide.append(["Peran", "Peserta, Narasumber, Moderator, Panitia, Tamu (kosong: Peserta)."])
-    guide.append(["Hadir", "Kosong, nomor hari (1, 2), tanggal (2024-05-15) atau 'semua'."])
+    for line in TEMPLATE_GUIDE:
+        spreadsheets.append(guide, line)
     guide.column_dimensions["A"].width = 18
     guide.column_dimensions["B"].width = 100
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheets.xlsx_bytes(workbook)

@@ -14,8 +14,18 @@ samples: give it one object of Balikpapan and one of Samarinda.
 Every request is made with GET and with an empty POST. Besides the expected outcome, a request
 that is refused (login, 403, 404, 405) must change no row of any table, and a GET may only
 append to the audit trail (reading personal records is logged).
+
+Every body is read too (pages, CSV, the XML inside an XLSX, a PDF's text: tests/bodies.py).
+Each regency-owned sample carries a marker unique to it in its text fields (`marker()`); no
+response to a persona may show a marker of a regency it does not see, so a list, export or
+dashboard that forgets its scope fails as surely as a detail view. Lists and exports are read
+again with filters, in each file format (QUERY_VARIANTS) and after a name search. URLs that
+join a parent with a child id are also sampled with the child of another parent (`crossed`):
+always refused. `test_the_matrix_reports_a_list_whose_scoping_is_removed` proves the body
+check sees a list that shows every regency's rows.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -37,6 +47,7 @@ from pmks_portal import access
 from pmks_portal import urls as project_urls
 from pmks_portal.access import CAPABILITIES, Capability
 from regions.models import Level, Region
+from tests.bodies import readable_text, tiny_pdf
 from tests.conftest import BALIKPAPAN, KALTIM, PERSONAS, SAMARINDA
 from tests.helpers import Route, client_for, project_routes
 
@@ -81,6 +92,8 @@ class Sample:
     kwargs: Callable[[models.Model | None, Context], dict]
     # False for reference data that every permitted role sees whole (no regency owns it).
     scoped: bool = True
+    # The URL joins a parent with a part of another parent: refused to everyone (404 at best).
+    crossed: bool = False
 
 
 def _region(code: str) -> Callable[[Context], Region]:
@@ -127,14 +140,26 @@ def _password_link(ctx: Context, token: str | None) -> dict:
     return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": token}
 
 
-def _person(regency_code: str) -> Callable[[Context], models.Model]:
+def marker(regency_code: str, kind: str) -> str:
+    """The text planted in one sample object's text fields, unique to the object: a body that
+    shows it served that object, or part of it."""
+    return f"Penanda{regency_code.replace('.', '')}{kind}"
+
+
+MARKER = re.compile(r"Penanda(\d{4})([a-z]+)")
+
+
+def _person(regency_code: str, which: str = "") -> Callable[[Context], models.Model]:
     def make(ctx: Context):
         from cases.models import Person, Sex
 
         return ctx.once(
-            f"person {regency_code}",
+            f"person {regency_code}{which}",
             lambda: Person.objects.create(
-                name=f"Orang {regency_code}", sex=Sex.FEMALE, regency_id=regency_code
+                name=f"Orang {regency_code} {marker(regency_code, 'person' + which)}",
+                notes=marker(regency_code, "personnotes" + which),
+                sex=Sex.FEMALE,
+                regency_id=regency_code,
             ),
         )
 
@@ -157,6 +182,7 @@ def _case(regency_code: str) -> Callable[[Context], models.Model]:
                 registered_on=today,
                 status_changed_on=today,
                 source=CaseSource.OUTREACH,
+                notes=marker(regency_code, "case"),
             )
             PasungDetail.objects.create(case=case, restraint_form=RestraintForm.CHAIN)
             return case
@@ -175,7 +201,7 @@ def _attachment(regency_code: str) -> Callable[[Context], models.Model]:
         def create():
             attachment = Attachment(
                 case=_case(regency_code)(ctx),
-                original_name="surat-keterangan.pdf",
+                original_name=f"{marker(regency_code, 'attachment')}.pdf",
                 content_type="application/pdf",
                 size=9,
             )
@@ -194,9 +220,9 @@ def _category(ctx: Context) -> models.Model:
     return Category.objects.order_by("pk").first()
 
 
-def _kube(regency_code: str) -> Callable[[Context], models.Model]:
+def _kube(regency_code: str, which: str = "") -> Callable[[Context], models.Model]:
     # A KUBE with one member, a grant, this month's report and a partner: the URLs of its parts
-    # point at them.
+    # point at them. `which` names a second group of the same regency.
     def make(ctx: Context):
         from decimal import Decimal
 
@@ -216,8 +242,9 @@ def _kube(regency_code: str) -> Callable[[Context], models.Model]:
                 code="lainnya", defaults={"name": "Lainnya"}
             )
             kube = Kube.objects.create(
-                name=f"KUBE {regency_code}",
-                registration_number=f"KUBE/{regency_code}/contoh",
+                name=f"KUBE {regency_code} {marker(regency_code, 'kube' + which)}",
+                business_description=marker(regency_code, "business" + which),
+                registration_number=f"KUBE/{regency_code}/contoh{which}",
                 year_formed=today.year,
                 regency_id=regency_code,
                 business_type=business_type,
@@ -225,10 +252,14 @@ def _kube(regency_code: str) -> Callable[[Context], models.Model]:
                 reporting_from=month,
             )
             KubeMember.objects.create(
-                kube=kube, person=_person(regency_code)(ctx), role="ketua", joined_on=today
+                kube=kube, person=_person(regency_code, which)(ctx), role="ketua", joined_on=today
             )
             KubeGrant.objects.create(
-                kube=kube, source="apbn", amount=Decimal(20_000_000), granted_on=today
+                kube=kube,
+                source="apbn",
+                amount=Decimal(20_000_000),
+                granted_on=today,
+                notes=marker(regency_code, "grant" + which),
             )
             KubeReport.objects.create(
                 kube=kube,
@@ -238,13 +269,18 @@ def _kube(regency_code: str) -> Callable[[Context], models.Model]:
                 profit=Decimal(2_000_000),
                 capital=Decimal(21_000_000),
                 received_on=today,
+                pendamping_notes=marker(regency_code, "report" + which),
             )
             KubePartnership.objects.create(
-                kube=kube, partner=_kube_partner(ctx), supports=["training"], started_on=today
+                kube=kube,
+                partner=_kube_partner(ctx),
+                supports=["training"],
+                started_on=today,
+                notes=marker(regency_code, "partnership" + which),
             )
             return kube
 
-        return ctx.once(f"kube {regency_code}", create)
+        return ctx.once(f"kube {regency_code}{which}", create)
 
     return make
 
@@ -272,6 +308,35 @@ def kube_samples(part: Callable[[models.Model], dict] = lambda kube: {}) -> list
             ("a KUBE of Samarinda", SAMARINDA),
         )
     ]
+
+
+def crossed_kube_samples(part: Callable[[models.Model], dict]) -> list[Sample]:
+    """A Samarinda KUBE's URL with a part of another group: of Samarinda (which its staff may
+    change, so only the URL's parent can refuse it) and of Balikpapan. Always a 404."""
+    return [
+        Sample(
+            f"a KUBE of Samarinda with a part of {label}",
+            _kube(SAMARINDA),
+            lambda obj, ctx, other=other: {"pk": obj.pk, **part(other(ctx))},
+            crossed=True,
+        )
+        for label, other in (
+            ("another KUBE of Samarinda", _kube(SAMARINDA, "b")),
+            ("a KUBE of Balikpapan", _kube(BALIKPAPAN)),
+        )
+    ]
+
+
+def _member(kube) -> dict:
+    return {"member_pk": kube.members.get().pk}
+
+
+def _grant(kube) -> dict:
+    return {"grant_pk": kube.grants.get().pk}
+
+
+def _partnership(kube) -> dict:
+    return {"link_pk": kube.partnerships.get().pk}
 
 
 def _report_month(kube) -> dict:
@@ -310,7 +375,11 @@ def _rakornis(part: str, regency_code: str | None = None) -> Callable[[Context],
                 meeting=meeting(), number=1, text="Contoh", category="pasung", due_on=today
             )
             for code in (BALIKPAPAN, SAMARINDA):
-                made.follow_ups.create(regency_id=code, due_on=today)
+                made.follow_ups.create(
+                    regency_id=code,
+                    due_on=today,
+                    summary=marker(code, "followup"),
+                )
             return made
 
         def with_file(made):
@@ -329,12 +398,19 @@ def _rakornis(part: str, regency_code: str | None = None) -> Callable[[Context],
                 )
             ),
             "participant": lambda: meeting().participants.create(
-                name="Peserta contoh", institution="Dinsos", regency_id=BALIKPAPAN
+                name="Peserta contoh",
+                institution="Dinsos",
+                institution_type="regency_dinsos",
+                regency_id=BALIKPAPAN,
             ),
             "recommendation": lambda: ctx.once("rakornis recommendation", recommendation),
             "follow_up": lambda: makers["recommendation"]().follow_ups.get(regency_id=regency_code),
             "evidence": lambda: with_file(
-                Evidence(follow_up=makers["follow_up"](), original_name="bukti.pdf", size=9)
+                Evidence(
+                    follow_up=makers["follow_up"](),
+                    original_name=f"{marker(regency_code, 'evidence')}.pdf",
+                    size=9,
+                )
             ),
         }
         return ctx.once(f"rakornis {part} {regency_code}", makers[part])
@@ -364,7 +440,9 @@ def _import_batch(regency_code: str) -> Callable[[Context], models.Model]:
                 "balikpapan_staff" if regency_code == BALIKPAPAN else "samarinda_staff"
             ]
             batch = ImportBatch(
-                regency_id=regency_code, uploaded_by=uploader, original_name="kasus.csv"
+                regency_id=regency_code,
+                uploaded_by=uploader,
+                original_name=f"{marker(regency_code, 'import')}.csv",
             )
             batch.file.save("kasus.csv", ContentFile(b"nama\n"), save=False)
             batch.save()
@@ -438,15 +516,15 @@ SAMPLES: dict[str, list[Sample]] = {
     "kube:status": kube_samples(),
     "kube:stage": kube_samples(),
     "kube:member-add": kube_samples(),
-    "kube:member-role": kube_samples(lambda kube: {"member_pk": kube.members.get().pk}),
-    "kube:member-leave": kube_samples(lambda kube: {"member_pk": kube.members.get().pk}),
+    "kube:member-role": kube_samples(_member) + crossed_kube_samples(_member),
+    "kube:member-leave": kube_samples(_member) + crossed_kube_samples(_member),
     "kube:grant-add": kube_samples(),
-    "kube:disbursement-add": kube_samples(lambda kube: {"grant_pk": kube.grants.get().pk}),
+    "kube:disbursement-add": kube_samples(_grant) + crossed_kube_samples(_grant),
     "kube:report-add": kube_samples(),
     "kube:report-detail": kube_samples(_report_month),
     "kube:report-correct": kube_samples(_report_month),
     "kube:partner-link": kube_samples(),
-    "kube:partnership-end": kube_samples(lambda kube: {"link_pk": kube.partnerships.get().pk}),
+    "kube:partnership-end": kube_samples(_partnership) + crossed_kube_samples(_partnership),
     "kube:partner-edit": [by_pk("a KUBE partner", _kube_partner, scoped=False)],
     "kube:business-type-edit": [by_pk("a business type", _business_type, scoped=False)],
     **{
@@ -467,6 +545,36 @@ SAMPLES: dict[str, list[Sample]] = {
 }
 
 NO_PARAMETERS = [Sample("", lambda ctx: None, lambda obj, ctx: {})]
+
+# Lists and exports are read again with filters and in every file format: a filter on another
+# regency must not widen what a list shows, and each format is built by its own code.
+QUERY_VARIANTS: dict[str, list[str]] = {
+    "cases:list": [
+        f"regency={BALIKPAPAN}",
+        f"regency={SAMARINDA}",
+        "sort=name",
+        "status=registered",
+    ],
+    "cases:export": [
+        "format=csv",
+        "format=xlsx",
+        f"format=xlsx&regency={BALIKPAPAN}",
+        f"format=csv&regency={BALIKPAPAN}",
+    ],
+    "kube:list": [f"regency={BALIKPAPAN}", "q=KUBE", "overdue=on"],
+    "kube:export": [
+        "format=csv",
+        "format=xlsx",
+        "what=reports&format=csv",
+        "what=reports&format=xlsx",
+        f"format=xlsx&regency={BALIKPAPAN}",
+    ],
+    "kube:completeness": [f"regency={BALIKPAPAN}"],
+    "rakornis:follow-ups": [f"regency={BALIKPAPAN}", "state=all", "state=done"],
+    "rakornis:participants": ["q=Peserta"],
+    "reports:dashboard": ["month=2025-12"],
+    "reports:runs": [f"regency={BALIKPAPAN}"],
+}
 
 # Reports: the dashboards of a regency and of a district, report runs of Balikpapan, Samarinda
 # and the province roll-up (with their files), and targets (reference data for administrators).
@@ -492,14 +600,26 @@ def _report_run(regency_code: str | None) -> Callable[[Context], models.Model]:
                 idempotency_key=f"matrix:{scope}",
                 status=ReportRun.Status.DONE,
                 progress=100,
-                pdf_file=default_storage.save(f"reports/{scope}/x.pdf", ContentFile(b"%PDF-1.4")),
-                xlsx_file=default_storage.save(f"reports/{scope}/x.xlsx", ContentFile(b"PK")),
+                pdf_file=default_storage.save(f"reports/{scope}/x.pdf", ContentFile(pdf)),
+                xlsx_file=default_storage.save(f"reports/{scope}/x.xlsx", ContentFile(xlsx)),
             )
             return run
+
+        # A regency's files name it by marker, so a download served to another regency shows.
+        text = marker(regency_code, "report") if regency_code else "Provinsi"
+        pdf, xlsx = _report_files(text)
 
         return ctx.once(f"report run {scope}", create)
 
     return make
+
+
+def _report_files(text: str) -> tuple[bytes, bytes]:
+    """A one-line PDF and a one-cell workbook that say `text`."""
+    from pmks_portal import spreadsheets
+
+    workbook = spreadsheets.table_workbook("Laporan", ["Wilayah"], [[text]])
+    return tiny_pdf(text), spreadsheets.xlsx_bytes(workbook)
 
 
 def _target(ctx: Context) -> models.Model:
@@ -668,6 +788,10 @@ def problems_with(method, url, where, expected, response, user, target, before) 
         and observed == ALLOWED
     ):
         problems.append(f"{where}: LEAK, an object outside {user.regency_id} was served")
+    if response.status_code == 200:
+        shown = foreign_markers(readable_text(response), user)
+        if shown:
+            problems.append(f"{where}: LEAK, the body shows {', '.join(shown)}")
     if observed != ALLOWED or method == "get":
         # Refused requests change nothing at all; a GET changes nothing but the audit trail.
         changed = changed_tables(before, database_fingerprint(), audit_may_grow=observed == ALLOWED)
@@ -675,6 +799,18 @@ def problems_with(method, url, where, expected, response, user, target, before) 
             why = "a GET" if observed == ALLOWED else f"a request refused with {observed}"
             problems.append(f"{where}: {why} changed {', '.join(changed)}")
     return problems
+
+
+def foreign_markers(text: str, user) -> list[str]:
+    """The markers in a body that the user may not see: the province's readers may see every
+    regency's, a regency role its own, anyone else none."""
+    if user is not None and has_capability(user, Capability.READ_RECORDS):
+        if user.role not in REGENCY_ROLES:
+            return []
+        own = user.regency_id.replace(".", "")
+    else:
+        own = None
+    return sorted({match[0] for match in MARKER.finditer(text) if match[1] != own})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -736,6 +872,56 @@ def superuser_without_role(kaltim):
     return User.objects.create_superuser("root_tanpa_peran", "root@example.invalid", "x" * 20)
 
 
+def matrix_problems(user, ctx: Context, routes: list[Route]) -> tuple[int, list[str]]:
+    """(requests made, problems) of every sample URL of the routes, with GET and an empty POST,
+    then the lists and exports again with filters (QUERY_VARIANTS) and after a name search."""
+    failures = []
+    requests_made = 0
+
+    def check(method: str, url: str, where: str, expected: str, target, client=None):
+        nonlocal requests_made
+        # A fresh sign-in for every request: a POST to logout must not end the others.
+        client = client or client_for(user)
+        before = database_fingerprint()
+        try:
+            response = getattr(client, method)(url)
+        except Exception as error:  # noqa: BLE001 - reported with the others below
+            failures.append(f"{where}: raised {error!r}")
+            return
+        requests_made += 1
+        failures.extend(problems_with(method, url, where, expected, response, user, target, before))
+
+    for route in routes:
+        policy = access.policy_of(route.view)
+        assert policy is not None, f"{route.name} declares no access policy"
+        for sample in samples_for(route):
+            obj = sample.target(ctx)
+            url = reverse(route.name, kwargs=sample.kwargs(obj, ctx))
+            target = obj if sample.scoped else None
+            expected = expected_outcome(policy, user, target)
+            if sample.crossed and expected == ALLOWED:
+                expected = HIDDEN
+            for method in ("get", "post"):
+                where = f"{method.upper()} {url} ({route.name}, {policy}) {sample.label}".strip()
+                check(method, url, where, expected, target)
+            for query in QUERY_VARIANTS.get(route.name, []):
+                check(
+                    "get", f"{url}?{query}", f"GET {url}?{query} ({route.name})", expected, target
+                )
+    names = {route.name for route in routes}
+    if {"cases:list", "cases:export"} & names and user is not None:
+        # A name search shared by both regencies' persons ("Orang ..."), kept in the session.
+        client = client_for(user)
+        found = client.post(reverse("cases:search"), {"q": "Orang"})
+        token = parse_qs(urlsplit(found.get("Location", "")).query).get("s", [""])[0]
+        expected = expected_outcome(f"requires:{Capability.READ_RECORDS}", user, None)
+        for name, query in (("cases:list", ""), ("cases:export", "&format=xlsx")):
+            if name in names:
+                url = f"{reverse(name)}?s={token}{query}"
+                check("get", url, f"GET {url} ({name}, a name search)", expected, None, client)
+    return requests_made, failures
+
+
 @pytest.mark.parametrize("persona", [ANONYMOUS, *PERSONAS, "superuser_without_role"])
 def test_every_url_gives_each_persona_only_what_its_role_and_regency_allow(
     persona, personas, request, settings, tmp_path
@@ -750,34 +936,56 @@ def test_every_url_gives_each_persona_only_what_its_role_and_regency_allow(
     ]
     assert not unreachable, f"Add sample values to SAMPLES for: {unreachable}"
 
-    ctx = Context(personas)
-    failures = []
-    requests_made = 0
-    for route in routes:
-        policy = access.policy_of(route.view)
-        assert policy is not None, f"{route.name} declares no access policy"
-        for sample in samples_for(route):
-            obj = sample.target(ctx)
-            url = reverse(route.name, kwargs=sample.kwargs(obj, ctx))
-            target = obj if sample.scoped else None
-            expected = expected_outcome(policy, user, target)
-            for method in ("get", "post"):
-                where = f"{method.upper()} {url} ({route.name}, {policy}) {sample.label}".strip()
-                # A fresh sign-in for every request: a POST to logout must not end the others.
-                client = client_for(user)
-                before = database_fingerprint()
-                try:
-                    response = getattr(client, method)(url)
-                except Exception as error:  # noqa: BLE001 - reported with the others below
-                    failures.append(f"{where}: raised {error!r}")
-                    continue
-                requests_made += 1
-                failures += problems_with(
-                    method, url, where, expected, response, user, target, before
-                )
+    requests_made, failures = matrix_problems(user, Context(personas), routes)
 
     assert requests_made >= 2 * len(routes)
     assert not failures, f"{persona}: {len(failures)} problem(s):\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    ("route_name", "queryset_path"),
+    [
+        ("kube:list", "kube.querysets.KubeQuerySet"),
+        ("cases:export", "cases.querysets.CaseQuerySet"),
+        ("cases:list", "cases.querysets.CaseQuerySet"),
+    ],
+)
+def test_the_matrix_reports_a_list_whose_scoping_is_removed(
+    route_name, queryset_path, personas, settings, tmp_path, monkeypatch
+):
+    """The body check is not blind: a list that shows every regency's rows is reported."""
+    settings.MEDIA_ROOT = tmp_path
+    ctx = Context(personas)
+    for route in project_routes():  # every sample exists, Balikpapan's markers included
+        for sample in samples_for(route):
+            sample.target(ctx)
+    routes = [route for route in project_routes() if route.name == route_name]
+    user = personas["samarinda_staff"]
+    assert matrix_problems(user, ctx, routes)[1] == []
+    monkeypatch.setattr(f"{queryset_path}.visible_to", lambda queryset, user: queryset)
+    leaks = [line for line in matrix_problems(user, ctx, routes)[1] if "LEAK" in line]
+    assert leaks and all("Penanda6471" in line for line in leaks)
+
+
+def test_the_matrix_reports_a_member_taken_from_another_group(
+    personas, settings, tmp_path, monkeypatch
+):
+    """The crossed samples are not blind: a view that finds the member without its group
+    (here by replacing the KUBE views' lookup) is reported for the other group's member."""
+    from django.shortcuts import get_object_or_404
+
+    from kube import views as kube_views
+    from kube.models import KubeMember
+
+    settings.MEDIA_ROOT = tmp_path
+    routes = [route for route in project_routes() if route.name == "kube:member-leave"]
+    user, ctx = personas["samarinda_staff"], Context(personas)
+    assert matrix_problems(user, ctx, routes)[1] == []
+    monkeypatch.setattr(
+        kube_views, "_member", lambda kube, member_pk: get_object_or_404(KubeMember, pk=member_pk)
+    )
+    problems = matrix_problems(user, ctx, routes)[1]
+    assert any("another KUBE of Samarinda" in line for line in problems), problems
 
 
 # ---------------------------------------------------------------------------------------------

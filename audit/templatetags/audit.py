@@ -5,6 +5,8 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 
+from pmks_portal.masking import displayed_change
+
 register = template.Library()
 
 
@@ -40,5 +42,6 @@ def readable_changes(event) -> list[tuple[str, object, object]]:
         # Reverse relations have no verbose_name; their key is shown as it is.
         verbose = getattr(field, "verbose_name", None)
         label = capfirst(verbose) if verbose else name
-        rows.append((label, _readable(field, change[0]), _readable(field, change[1])))
+        old, new = (displayed_change(name, value) for value in change)
+        rows.append((label, _readable(field, old), _readable(field, new)))
     return rows

@@ -1,6 +1,5 @@
 """Without a batch: the operators' dry run of a file on disk (the import_cases command)."""
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from cases.importing.reference import load_reference
 from cases.importing.rejected import rejected_csv_row, rejected_header
 from cases.importing.rows import RowChecker, RowResult
 from cases.importing.tally import Tally, process_rows
+from pmks_portal.spreadsheets import CsvWriter
 from regions.models import Region
 
 
@@ -28,7 +28,7 @@ def check_file(
         checker = RowChecker(header, load_reference(regency))
         writer = None
         if errors_out is not None:
-            writer = csv.writer(errors_out, delimiter=delimiter or ",")
+            writer = CsvWriter(errors_out, delimiter=delimiter or ",")
             writer.writerow(rejected_header(header))
 
         def rejected(row: RowResult) -> None:

@@ -1,14 +1,11 @@
 """Files kept with a batch: the rows as the check read them and the rejected rows (JSON lines),
 and the rejected rows as CSV or XLSX, with a reason per column, for staff to fix and upload."""
 
-import csv
-import io
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import openpyxl
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
@@ -17,6 +14,10 @@ from cases.importing.files import read_table
 from cases.importing.header import REASON_COLUMN, SOURCE_ROW_COLUMN, Header, column_label
 from cases.importing.rows import RowResult
 from cases.models import ImportBatch
+from pmks_portal import spreadsheets
+
+# Cells whose value was refused, as spreadsheets mark errors (Excel's "light red fill").
+REJECTED_FILL = "FFC7CE"
 
 
 def derived_name(batch: ImportBatch, suffix: str) -> str:
@@ -90,78 +91,42 @@ def _reason_text(header: Header, reasons: list) -> str:
     )
 
 
-def _csv_safe(value) -> str:
-    """No cell starts a formula when the file is opened in a spreadsheet (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (
-        text[:1] == "-" and len(text) > 1 and not text[1].isdigit() and text[1] != " "
-    ):
-        return "'" + text
-    return text
-
-
 def rejected_header(header: Header) -> list[str]:
     """The header of a rejected-rows file: the upload's, then the source row and the reasons."""
     return header.cells + [SOURCE_ROW_COLUMN, REASON_COLUMN]
 
 
 def rejected_csv_row(header: Header, number: int, cells: list, reasons: list) -> list:
-    """A rejected row as CSV cells: as many cells as the header (none starts a formula), then
-    its row number in the upload and its reasons."""
+    """A rejected row as CSV cells: as many cells as the header, then its row number in the
+    upload and its reasons (the writer keeps any of them from starting a formula)."""
     width = len(header.cells)
     cells = (list(cells) + [""] * width)[:width]
-    return [_csv_safe(cell) for cell in cells] + [number, _csv_safe(_reason_text(header, reasons))]
+    return [*cells, number, _reason_text(header, reasons)]
 
 
 def rejected_csv_lines(batch: ImportBatch) -> Iterator[str]:
     """The rejected rows as CSV text (UTF-8 with BOM, the upload's delimiter), line by line."""
     header = Header.from_json(batch.summary["header"])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=batch.summary.get("delimiter") or ",")
-
-    def line(cells) -> str:
-        writer.writerow(cells)
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    yield "\ufeff" + line(rejected_header(header))
-    for number, _kind, cells, reasons in rejected_rows(batch):
-        yield line(rejected_csv_row(header, number, cells, reasons))
+    rows = (
+        rejected_csv_row(header, number, cells, reasons)
+        for number, _kind, cells, reasons in rejected_rows(batch)
+    )
+    return spreadsheets.csv_lines(
+        rejected_header(header), rows, delimiter=batch.summary.get("delimiter") or ","
+    )
 
 
 def write_rejected_xlsx(batch: ImportBatch, target) -> int:
     """The rejected rows as a workbook: failing cells shaded, with the reason as a comment."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-
     header = Header.from_json(batch.summary["header"])
     width = len(header.cells)
     text_columns = {
         header.columns[c] for c in ("nik", "no_kk", "kode_wilayah") if c in header.columns
     }
-    workbook = openpyxl.Workbook(write_only=True)
+    workbook = spreadsheets.workbook()
     sheet = workbook.create_sheet("data")
-    bold = Font(bold=True)
-    shade = PatternFill("solid", fgColor="FFC7CE")
     author = _("PMKS portal")
-
-    def text_cell(value, position=None):
-        cell = WriteOnlyCell(sheet, value="" if value is None else value)
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # never a formula
-        if position in text_columns:
-            cell.number_format = "@"
-        return cell
-
-    titles = []
-    for title in rejected_header(header):
-        cell = text_cell(title)
-        cell.font = bold
-        titles.append(cell)
-    sheet.append(titles)
+    spreadsheets.append(sheet, rejected_header(header), bold=True)
     count = 0
     for number, _kind, cells, reasons in rejected_rows(batch):
         cells = (list(cells) + [""] * width)[:width]
@@ -174,14 +139,14 @@ def write_rejected_xlsx(batch: ImportBatch, target) -> int:
         for position, value in enumerate(cells):
             if position in text_columns and isinstance(value, int):
                 value = str(value)
-            cell = text_cell(value, position)
             if position in by_column:
-                cell.fill = shade
-                cell.comment = Comment("\n".join(by_column[position]), author)
-            row.append(cell)
-        row.append(number)
-        row.append(text_cell(_reason_text(header, reasons)))
-        sheet.append(row)
+                value = spreadsheets.Styled(
+                    value, fill=REJECTED_FILL, comment=("\n".join(by_column[position]), author)
+                )
+            row.append(value)
+        spreadsheets.append(
+            sheet, [*row, number, _reason_text(header, reasons)], text_columns=text_columns
+        )
         count += 1
-    workbook.save(target)
+    spreadsheets.save(workbook, target)
     return count

@@ -30,6 +30,8 @@ from cases.importing.values import (
 from cases.models import Case, CaseStatus, Category, Person
 from cases.nik import check_kk, check_nik, normalise_number
 from cases.services import check_place
+from cases.validators import BIRTH_DATE_IN_FUTURE
+from pmks_portal.names import clean_name
 from regions.models import Level, Region
 
 VALID, ERROR, DUPLICATE = "valid", "error", "duplicate"
@@ -118,7 +120,7 @@ class RowChecker:
         row = RowResult(number=number, cells=cells)
         get = self._get
         ref = self.ref
-        name = " ".join(cell_text(get(cells, "nama")).split())
+        name = clean_name(cell_text(get(cells, "nama")))
         if not name:
             row.add_error("nama", _("The name is required."))
         elif len(name) > _max_length["name"]:
@@ -143,7 +145,7 @@ class RowChecker:
                 row.add_error("tanggal_lahir", str(error))
             else:
                 if row.birth_date > ref.today:
-                    row.add_error("tanggal_lahir", _("The birth date is in the future."))
+                    row.add_error("tanggal_lahir", str(BIRTH_DATE_IN_FUTURE))
                 elif row.birth_date.year < 1900:
                     row.add_error("tanggal_lahir", _("The birth date is before 1900."))
 

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from cases.importing.errors import ImportFileError
 from cases.importing.header import Header, column_label
 from cases.importing.rows import DUPLICATE, ERROR, VALID, RowChecker, RowResult
+from pmks_portal.masking import mask_if_identifier
 
 # Data rows a file may hold (blank rows do not count).
 MAX_ROWS = 200_000
@@ -75,7 +76,7 @@ class Tally:
                 {
                     "row": row.number,
                     "name": row.name,
-                    "nik": _masked(row.nik or ""),
+                    "nik": mask_if_identifier(row.nik),
                     "sex": row.sex,
                     "birth_date": row.birth_date.isoformat() if row.birth_date else "",
                     "category": code,
@@ -105,13 +106,6 @@ class Tally:
         }
 
 
-def _masked(value: str) -> str:
-    """A valid-looking 16-digit number is masked; anything else is shown so it can be fixed."""
-    if len(value) == 16 and value.isdigit():
-        return f"{value[:4]}{'*' * 8}{value[-4:]}"
-    return value
-
-
 def _problem(row: RowResult, header: Header) -> dict:
     reasons = []
     for column, message in row.reasons():
@@ -120,7 +114,7 @@ def _problem(row: RowResult, header: Header) -> dict:
         reasons.append(
             {
                 "column": column_label(header, column) if column else "",
-                "value": _masked(str(value).strip()),
+                "value": mask_if_identifier(str(value).strip()),
                 "message": message,
             }
         )

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,6 +9,7 @@ from cases.importing.header import COLUMNS
 from cases.importing.tally import MAX_ROWS
 from cases.importing.values import EXAMPLE_NAME
 from cases.models import Category
+from pmks_portal import spreadsheets
 from regions.models import Level, Region
 
 
@@ -51,21 +51,22 @@ def _example_row(regency: Region, today: date) -> dict:
 
 def template_workbook(regency: Region, target) -> None:
     """The XLSX staff fill in: headers, one example row, code lists, NIK and codes as text."""
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     today = timezone.localdate()
-    workbook = openpyxl.Workbook()
+    workbook = spreadsheets.workbook(write_only=False)
     sheet = workbook.active
     sheet.title = "data"
-    sheet.append(COLUMNS)
-    example = _example_row(regency, today)
-    sheet.append([example[column] for column in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
     text_columns = [COLUMNS.index(c) + 1 for c in ("nik", "no_kk", "kode_wilayah")]
+    spreadsheets.append(sheet, COLUMNS, bold=True)
+    example = _example_row(regency, today)
+    spreadsheets.append(
+        sheet,
+        [example[column] for column in COLUMNS],
+        text_columns={position - 1 for position in text_columns},
+    )
+    sheet.freeze_panes = "A2"
     for position in range(1, len(COLUMNS) + 1):
         letter = get_column_letter(position)
         sheet.column_dimensions[letter].width = 22 if position in text_columns else 18
@@ -90,25 +91,27 @@ def template_workbook(regency: Region, target) -> None:
     validation("kategori", f"=kategori!$A$2:$A${len(categories) + 1}")
 
     listing = workbook.create_sheet("kategori")
-    listing.append(["kode", _("name"), _("target programme")])
+    spreadsheets.append(listing, ["kode", _("name"), _("target programme")], bold=True)
     for category in categories:
-        listing.append([category.code, category.name, category.get_programme_display()])
+        spreadsheets.append(
+            listing, [category.code, category.name, category.get_programme_display()]
+        )
     listing.column_dimensions["B"].width = 45
 
     places = workbook.create_sheet("wilayah")
-    places.append(["kode_wilayah", _("level"), _("name")])
+    spreadsheets.append(places, ["kode_wilayah", _("level"), _("name")], bold=True)
     for region in Region.objects.filter(
         code__startswith=f"{regency.code}.", is_active=True
     ).order_by("code"):
-        places.append([region.code, region.get_level_display(), region.name])
+        spreadsheets.append(places, [region.code, region.get_level_display(), region.name])
     places.column_dimensions["A"].width = 18
     places.column_dimensions["C"].width = 35
 
     notes = workbook.create_sheet("petunjuk")
     for line in _template_instructions():
-        notes.append([line])
+        spreadsheets.append(notes, [line])
     notes.column_dimensions["A"].width = 120
-    workbook.save(target)
+    spreadsheets.save(workbook, target)
 
 
 def _template_instructions() -> list[str]:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from kube.services import mask_account
+from pmks_portal.masking import mask_account
 
 register = template.Library()
 

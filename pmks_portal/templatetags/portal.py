@@ -4,6 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 
+from pmks_portal import masking
+
 register = template.Library()
 
 
@@ -32,8 +34,11 @@ def rupiah(value) -> str:
 
 @register.filter
 def mask_id_number(value) -> str:
-    """A NIK or KK number with its middle hidden: 6472********0001."""
-    text = str(value or "")
-    if len(text) != 16:
-        return "*" * len(text)
-    return f"{text[:4]}{'*' * 8}{text[-4:]}"
+    """A NIK or KK number with its middle hidden: 6472********0001 (pmks_portal.masking)."""
+    return masking.mask_identifier(value or "")
+
+
+@register.filter
+def identifier(value, full) -> str:
+    """A NIK or KK number as the user may see it: `{{ nik|identifier:can_see_ids }}`."""
+    return masking.show_identifier(value, full=bool(full))

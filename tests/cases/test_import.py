@@ -405,7 +405,7 @@ def test_the_same_nik_under_two_names_is_an_error(samarinda_staff):
         ({"tanggal_ditemukan": ""}, "tanggal_ditemukan", "The date found is required"),
         ({"tanggal_ditemukan": "2099-01-01"}, "tanggal_ditemukan", "cannot be in the future"),
         ({"tanggal_ditemukan": "2010-01-01"}, "tanggal_ditemukan", "before the birth date"),
-        ({"tanggal_lahir": "2099-01-01"}, "tanggal_lahir", "in the future"),
+        ({"tanggal_lahir": "2099-01-01"}, "tanggal_lahir", "cannot be after today"),
         ({"status": "hilang"}, "status", "is not a status"),
         ({"status": "ditutup"}, "alasan_ditutup", "needs alasan_ditutup"),
         ({"nik": "6472051705"}, "nik", "exactly 16 digits"),

@@ -1,9 +1,6 @@
 """Records of the Rakornis for tests: a meeting held three weeks ago, and its recommendations
 for Kota Samarinda and Kota Balikpapan, all made through the services as the agency would."""
 
-import base64
-import io
-import zlib
 from datetime import date, timedelta
 from itertools import count
 
@@ -17,6 +14,7 @@ from cases.models import Category, CategoryAlias
 from rakornis import services
 from rakornis.models import InstitutionType, MeetingStatus, MeetingType
 from regions.models import Region
+from tests.bodies import tiny_pdf  # noqa: F401 - the Rakornis tests take it from here
 from tests.browser.conftest import browser_page, chromium, phone_page, portal  # noqa: F401
 from tests.conftest import BALIKPAPAN, SAMARINDA
 from tests.factories import register
@@ -127,40 +125,6 @@ def register_case(staff, *, name: str, category: str = "AJ", found_on: date, pas
 
 def upload(name: str, content: bytes, content_type="application/octet-stream"):
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-def tiny_pdf(text: str = "bukti") -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    drawing = canvas.Canvas(buffer)
-    drawing.drawString(72, 720, text)
-    drawing.save()
-    return buffer.getvalue()
-
-
-def pdf_text(data: bytes) -> str:
-    """The text drawn in a PDF, good enough to search: its content streams, decoded.
-
-    (pdftotext is not installed on these machines; this reads what ReportLab writes.)
-    """
-    chunks = []
-    position = 0
-    while True:
-        start = data.find(b"stream", position)
-        if start == -1:
-            break
-        start = data.index(b"\n", start) + 1
-        end = data.find(b"endstream", start)
-        raw = data[start:end].rstrip(b"\r\n")
-        if raw.endswith(b"~>"):  # ReportLab's /ASCII85Decode, before /FlateDecode
-            raw = base64.a85decode(raw, adobe=True)
-        try:
-            chunks.append(zlib.decompress(raw))
-        except zlib.error:
-            chunks.append(raw)
-        position = end + 9
-    return b"\n".join(chunks).decode("latin-1")
 
 
 @pytest.fixture

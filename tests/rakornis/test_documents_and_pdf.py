@@ -9,11 +9,11 @@ from django.urls import reverse
 
 from rakornis import services
 from rakornis.models import AgendaSession, DocumentKind, MeetingDocument
+from tests.bodies import pdf_text
 from tests.conftest import BALIKPAPAN, SAMARINDA
 from tests.rakornis.conftest import (
     make_recommendation,
     participant_data,
-    pdf_text,
     tiny_pdf,
     today,
     upload,
