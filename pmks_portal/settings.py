@@ -5,6 +5,7 @@ Celery eager, a local-memory cache and console e-mail. Production sets DATABASE_
 SECRET_KEY and ALLOWED_HOSTS; it refuses to start without a SECRET_KEY.
 """
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -217,6 +218,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.SignInSlowdownBackend",
     "accounts.backends.UserWithRegencyBackend",
 ]
 LOGIN_URL = "login"
@@ -240,6 +242,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The address behind the TLS proxy: X-Forwarded-For is believed only on connections from these
+# proxies (addresses or networks, comma-separated), PMKS_PROXY_COUNT of them in a row in front
+# of the portal. Empty (the default): REMOTE_ADDR, for a portal reached directly.
+PMKS_TRUSTED_PROXIES = env_list("PMKS_TRUSTED_PROXIES", [])
+for _proxy in PMKS_TRUSTED_PROXIES:  # a typo must stop the start, not trust nobody silently
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"PMKS_TRUSTED_PROXIES: {error}") from None
+PMKS_PROXY_COUNT = env_int("PMKS_PROXY_COUNT", 1)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+# Failures over many addresses slow the user's sign-ins down instead (accounts/slowdown.py).
+PMKS_SIGNIN_SLOWDOWN_AFTER = env_int("PMKS_SIGNIN_SLOWDOWN_AFTER", 10)
+PMKS_SIGNIN_SLOWDOWN_WINDOW = env_int("PMKS_SIGNIN_SLOWDOWN_WINDOW_MINUTES", 60) * 60
+PMKS_SIGNIN_SLOWDOWN_MAX_SECONDS = env_int("PMKS_SIGNIN_SLOWDOWN_MAX_SECONDS", 8)
 
 # Sessions: in the database (a Redis outage logs nobody out), ended after idle time.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
