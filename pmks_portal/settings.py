@@ -233,6 +233,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# "bssn" (default): BSSN Regulation 4/2021 on top, composition rules and no reuse of the last
+# PMKS_PASSWORD_HISTORY passwords; "nist": Django's validators alone (README, "Passwords").
+PMKS_PASSWORD_POLICY = env_str("PMKS_PASSWORD_POLICY", "bssn")
+if PMKS_PASSWORD_POLICY not in ("bssn", "nist"):
+    raise ImproperlyConfigured("PMKS_PASSWORD_POLICY is 'bssn' or 'nist'.")
+if PMKS_PASSWORD_POLICY == "bssn":
+    AUTH_PASSWORD_VALIDATORS += [
+        {"NAME": "accounts.passwords.ComplexityValidator", "OPTIONS": {"min_length": 12}},
+        {
+            "NAME": "accounts.passwords.HistoryValidator",
+            "OPTIONS": {"remember": env_int("PMKS_PASSWORD_HISTORY", 5)},
+        },
+    ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Lockout: the (username, IP) pair, so nobody can lock a colleague out from elsewhere.
