@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pmks_portal",
     "audit",
     "regions",
@@ -97,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "pmks_portal.middleware.AccessPolicyMiddleware",
     "pmks_portal.middleware.SessionLifetimeMiddleware",
+    # After the session's lifetime: holds a user who needs a second factor at its page.
+    "accounts.middleware.SecondFactorMiddleware",
     "pmks_portal.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -238,7 +243,7 @@ AUTH_PASSWORD_VALIDATORS = [
 PMKS_PASSWORD_POLICY = env_str("PMKS_PASSWORD_POLICY", "bssn")
 if PMKS_PASSWORD_POLICY not in ("bssn", "nist"):
     raise ImproperlyConfigured("PMKS_PASSWORD_POLICY is 'bssn' or 'nist'.")
-if PMKS_PASSWORD_POLICY == "bssn":
+if PMKS_PASSWORD_POLICY == "bssn":  # noqa: S105 (a policy's name, not a password)
     AUTH_PASSWORD_VALIDATORS += [
         {"NAME": "accounts.passwords.ComplexityValidator", "OPTIONS": {"min_length": 12}},
         {
@@ -247,6 +252,13 @@ if PMKS_PASSWORD_POLICY == "bssn":
         },
     ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Second factor (TOTP, accounts/second_factor.py): required of these roles; regency staff and
+# viewers too with PMKS_SECOND_FACTOR_REGENCY=1.
+PMKS_SECOND_FACTOR_ROLES = ["admin", "provincial_officer"]
+if env_bool("PMKS_SECOND_FACTOR_REGENCY", False):
+    PMKS_SECOND_FACTOR_ROLES += ["regency_staff", "regency_viewer"]
+OTP_TOTP_ISSUER = env_str("PMKS_SECOND_FACTOR_ISSUER", "Portal PMKS Kaltim")
 
 # Lockout: the (username, IP) pair, so nobody can lock a colleague out from elsewhere.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
