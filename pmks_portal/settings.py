@@ -217,6 +217,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "kube.tasks.recompute_stages",
         "schedule": crontab(hour=2, minute=30),
     },
+    # crontab "0 6 * * 1": every Monday at 06:00 WITA, e-mail the administrators last week's
+    # unusual access to sensitive records (audit/unusual_access.py; idempotent per week).
+    "audit-unusual-access-digest": {
+        "task": "audit.tasks.send_unusual_access_digest",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
 }
 
 # Authentication
@@ -258,6 +264,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 PMKS_SECOND_FACTOR_ROLES = ["admin", "provincial_officer"]
 if env_bool("PMKS_SECOND_FACTOR_REGENCY", False):
     PMKS_SECOND_FACTOR_ROLES += ["regency_staff", "regency_viewer"]
+# The weekly digest reports a user who opened this many sensitive records in a week.
+PMKS_SENSITIVE_DIGEST_MANY = env_int("PMKS_SENSITIVE_DIGEST_MANY", 20)
 OTP_TOTP_ISSUER = env_str("PMKS_SECOND_FACTOR_ISSUER", "Portal PMKS Kaltim")
 
 # Lockout: the (username, IP) pair, so nobody can lock a colleague out from elsewhere.
