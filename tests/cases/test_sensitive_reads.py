@@ -219,3 +219,14 @@ def test_a_failed_send_leaves_the_week_to_be_sent_again(
 def test_the_task_takes_a_monday_only():
     with pytest.raises(ValueError):
         send_unusual_access_digest.run("2026-03-03")
+
+
+def test_the_digest_runs_every_monday_morning_from_the_beat_schedule(settings):
+    from pmks_portal.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["audit-unusual-access-digest"]
+    assert entry["task"] == send_unusual_access_digest.name
+    schedule = entry["schedule"]
+    assert (schedule.day_of_week, schedule.hour, schedule.minute) == ({1}, {6}, {0})
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
