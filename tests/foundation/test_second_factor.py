@@ -225,3 +225,25 @@ def test_a_verified_session_costs_no_query_more(admin, login, django_assert_num_
     client.get(reverse("profile"))  # the session is saved once after sign-in
     with django_assert_num_queries(SESSION_AND_USER + 1):  # + the profile's device check
         assert client.get(reverse("profile")).status_code == 200
+
+
+def test_the_demo_admin_and_officer_sign_in_with_the_printed_code(kaltim, clock):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from accounts.demo import DEMO_PASSWORD, ensure_demo_users
+
+    ensure_demo_users()
+    out = StringIO()
+    call_command("demo_second_factor", stdout=out)
+    assert "DEMOKALTIMDEMOKALTIMDEMOKALTIMDE" in out.getvalue()  # as README says
+    code = out.getvalue().rsplit("Code now: ", 1)[1].strip()
+
+    for username in ("admin", "provinsi"):
+        client = Client()
+        client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
+        assert client.get(reverse("home"))["Location"].startswith(VERIFY)
+        assert client.post(VERIFY, {"token": code})["Location"] == reverse("home")
+        assert client.get(reverse("home")).status_code == 200
+    assert not TOTPDevice.objects.filter(user__username="samarinda").exists()
