@@ -421,7 +421,7 @@ def attachment_upload(request, pk):
 def attachment_download(request, pk):
     """The file, to people who may read its case only; every opening is logged."""
     attachment = access.get_object_for_user(
-        Attachment.objects.select_related("case"), request.user, pk=pk
+        Attachment.objects.select_related("case__category"), request.user, pk=pk
     )
     try:
         handle = attachments.attachment_open(actor=request.user, attachment=attachment)

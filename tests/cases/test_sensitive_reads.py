@@ -122,6 +122,27 @@ def test_an_export_logs_in_batches_without_loading_the_cases(
     assert total == 2
 
 
+def test_opening_an_attachment_of_a_sensitive_case_is_logged_as_sensitive(
+    odha_case, samarinda_staff, samarinda_viewer, login, settings, tmp_path
+):
+    from cases import attachments
+    from tests.cases.test_attachments import MINIMAL_PDF, upload_file
+
+    settings.MEDIA_ROOT = tmp_path / "private"
+    attachment = attachments.attachment_add(
+        actor=samarinda_staff,
+        case=odha_case,
+        uploaded_file=upload_file("surat.pdf", MINIMAL_PDF, "application/pdf"),
+    )
+    response = login(samarinda_viewer).get(
+        reverse("cases:attachment-download", args=[attachment.pk])
+    )
+    assert response.status_code == 200
+
+    (event,) = sensitive_reads(actor=samarinda_viewer)
+    assert event.changes == {"attachment": attachment.pk, "sensitive": "attachment"}
+
+
 # --- The weekly digest ------------------------------------------------------------------------
 
 
