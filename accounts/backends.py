@@ -1,7 +1,9 @@
 """Signing in and loading the signed-in user on each request."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
+
+from accounts import slowdown
 
 
 class UserWithRegencyBackend(ModelBackend):
@@ -12,3 +14,13 @@ class UserWithRegencyBackend(ModelBackend):
         users = get_user_model()._default_manager.select_related("regency")
         user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class SignInSlowdownBackend(BaseBackend):
+    """Authenticates nobody: it makes a sign-in of a much-guessed user wait (accounts.slowdown)
+    before the next backend checks the password. After axes, so a locked pair never waits."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username:
+            slowdown.slow_down(username)
+        return None

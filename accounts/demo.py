@@ -4,14 +4,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import services
+from accounts import second_factor, services
 from accounts.models import User
 from accounts.roles import Role
 from regions.models import Region
 
 # Printed by `make run`; demo mode only, so a shared, known password is acceptable here.
 DEMO_PASSWORD = "Kaltim-Demo-2026"  # noqa: S105 (demo mode only, printed on purpose)
+# The authenticator secret of every demo user whose role needs a second factor (hex, as
+# django-otp keeps it): base32 DEMOKALTIMDEMOKALTIMDEMOKALTIMDE, printed by `manage.py
+# demo_second_factor` with the current code, so a newcomer signs in without a phone.
+DEMO_TOTP_KEY = "1918e5017343064639405cd0c1918e5017343064"  # noqa: S105 (demo only)
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,12 @@ def ensure_demo_users() -> list[tuple[User, bool]]:
                 first_name=demo.first_name,
                 email=f"{demo.username}@demo.invalid",
                 password=DEMO_PASSWORD,
+            )
+        if second_factor.required_for(user):
+            TOTPDevice.objects.get_or_create(
+                user=user,
+                name=second_factor.TOTP_NAME,
+                defaults={"confirmed": True, "key": DEMO_TOTP_KEY},
             )
         result.append((user, created))
     return result

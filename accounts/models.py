@@ -65,3 +65,22 @@ class User(AbstractUser):
 
     def writable_by(self, user) -> bool:
         return access.can(user, access.Capability.MANAGE_USERS)
+
+
+class PasswordHistory(models.Model):
+    """The hash of a password a user had, so that it is not chosen again (accounts/passwords.py).
+    Only the hash, as Django stores the current one; pruned to the last PMKS_PASSWORD_HISTORY."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="password_history", verbose_name=_("user")
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("earlier password")
+        verbose_name_plural = _("earlier passwords")
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user")]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

@@ -5,6 +5,7 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts import slowdown
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -26,6 +27,10 @@ def record_sign_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def record_failed_sign_in(sender, credentials, request=None, **kwargs):
-    user = User.objects.filter(username=credentials.get("username", "")).first()
+    username = credentials.get("username", "")
+    # Unknown names count too: the slowdown must not tell which names exist.
+    if username:
+        slowdown.record_failure(username)
+    user = User.objects.filter(username=username).first()
     if user is not None:
         audit_record(actor=None, action=AuditEvent.Action.SIGN_IN_FAILED, target=user)

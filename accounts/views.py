@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import second_factor, services
 from accounts.forms import DeactivateForm, UserForm
 from accounts.models import User
 from audit.models import AuditEvent
@@ -57,7 +57,12 @@ def user_detail(request, pk):
     return render(
         request,
         "accounts/user_detail.html",
-        {"shown_user": user, "history": history, "deactivate_form": DeactivateForm()},
+        {
+            "shown_user": user,
+            "history": history,
+            "deactivate_form": DeactivateForm(),
+            "second_factor_enrolled": second_factor.has_device(user),
+        },
     )
 
 
@@ -105,4 +110,8 @@ def user_send_password_link(request, pk):
 
 @access.authenticated
 def profile(request):
-    return render(request, "accounts/profile.html")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"second_factor_enrolled": second_factor.has_device(request.user)},
+    )

@@ -63,3 +63,21 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.target_type}:{self.target_id}"
+
+
+class AccessDigest(models.Model):
+    """One week's digest of unusual access to sensitive records (audit/unusual_access.py): its
+    row is written with the sending, so a second run of the same week sends nothing."""
+
+    week_start = models.DateField(_("week from"), unique=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    findings = models.PositiveIntegerField(_("findings"), default=0)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("unusual-access digest")
+        verbose_name_plural = _("unusual-access digests")
+        ordering = ["-week_start"]
+
+    def __str__(self):
+        return f"{self.week_start:%Y-%m-%d}"

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from audit import sensitive
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.models import Attachment, Case
@@ -83,7 +84,12 @@ def attachment_open(*, actor, attachment: Attachment):
             actor=actor,
             action=AuditEvent.Action.VIEW,
             target=attachment.case,
-            changes={"attachment": attachment.pk},
+            changes={
+                "attachment": attachment.pk,
+                **sensitive.view_marks(
+                    sensitive=sensitive.is_sensitive_case(attachment.case), via="attachment"
+                ),
+            },
             regency_id=attachment.case.regency_id,
         ),
     )

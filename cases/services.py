@@ -8,6 +8,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import sensitive as sensitive_reads
 from audit.models import AuditEvent
 from audit.records import EditConflict as EditConflict  # the views catch it from here
 from audit.records import lock_version, save_new_version
@@ -431,6 +432,13 @@ def pasung_event_add(*, actor, case: Case, data: dict) -> PasungEvent:
     return event
 
 
-def record_view(*, actor, obj: models.Model, regency_id: str) -> None:
-    """Every opening of a person's or case's page is logged (UU PDP art. 31)."""
-    audit_record(actor=actor, action=AuditEvent.Action.VIEW, target=obj, regency_id=regency_id)
+def record_view(*, actor, obj: models.Model, regency_id: str, sensitive: bool = False) -> None:
+    """Every opening of a person's or case's page is logged (UU PDP art. 31); one that shows a
+    sensitive case is marked so (audit/sensitive.py)."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        target=obj,
+        changes=sensitive_reads.view_marks(sensitive=sensitive, via="detail"),
+        regency_id=regency_id,
+    )

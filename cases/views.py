@@ -10,6 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit import sensitive
 from audit.models import AuditEvent
 from audit.services import audit_export
 from cases import attachments, exports, searches, services, targets
@@ -64,6 +65,7 @@ def case_list(request):
         size=size,
         count_cap=SEARCH_COUNT_CAP if search_text else COUNT_CAP,
     )
+    sensitive.record_case_reads(actor=request.user, cases=page.rows, via="list")
     query = request.GET.copy()
     query.pop("after", None)
     return render(
@@ -123,13 +125,19 @@ def person_detail(request, pk):
     person = access.get_object_for_user(
         Person.objects.select_related("regency", "village"), request.user, pk=pk
     )
-    services.record_view(actor=request.user, obj=person, regency_id=person.regency_id)
+    cases = list(person.cases.visible_to(request.user).for_list().order_by("-registered_on"))
+    services.record_view(
+        actor=request.user,
+        obj=person,
+        regency_id=person.regency_id,
+        sensitive=any(sensitive.is_sensitive_case(case) for case in cases),
+    )
     return render(
         request,
         "cases/person_detail.html",
         {
             "person": person,
-            "cases": person.cases.visible_to(request.user).for_list().order_by("-registered_on"),
+            "cases": cases,
             "history": AuditEvent.objects.for_object(person).with_actor()[:50],
             "can_write": person.writable_by(request.user),
             "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
@@ -219,7 +227,12 @@ def case_create(request, person_pk):
 @read_records
 def case_detail(request, pk):
     case = access.get_object_for_user(Case.objects.for_detail(), request.user, pk=pk)
-    services.record_view(actor=request.user, obj=case, regency_id=case.regency_id)
+    services.record_view(
+        actor=request.user,
+        obj=case,
+        regency_id=case.regency_id,
+        sensitive=sensitive.is_sensitive_case(case),
+    )
     can_write = case.writable_by(request.user)
     detail_form = None
     if case.programme in DETAIL_FORMS:
@@ -375,6 +388,7 @@ def case_export(request):
         row_count=cases.count(),
         regency_id=access.regency_limit(request.user),
     )
+    sensitive.record_export_reads(actor=request.user, cases_queryset=cases)
     if export_format == "xlsx":
         return exports.xlsx_response(cases, full_ids=full_ids)
     return exports.csv_response(cases, full_ids=full_ids)
@@ -407,7 +421,7 @@ def attachment_upload(request, pk):
 def attachment_download(request, pk):
     """The file, to people who may read its case only; every opening is logged."""
     attachment = access.get_object_for_user(
-        Attachment.objects.select_related("case"), request.user, pk=pk
+        Attachment.objects.select_related("case__category"), request.user, pk=pk
     )
     try:
         handle = attachments.attachment_open(actor=request.user, attachment=attachment)

@@ -5,6 +5,7 @@ Celery eager, a local-memory cache and console e-mail. Production sets DATABASE_
 SECRET_KEY and ALLOWED_HOSTS; it refuses to start without a SECRET_KEY.
 """
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -73,6 +74,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "pmks_portal",
     "audit",
     "regions",
@@ -97,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "pmks_portal.middleware.AccessPolicyMiddleware",
     "pmks_portal.middleware.SessionLifetimeMiddleware",
+    # After the session's lifetime: holds a user who needs a second factor at its page.
+    "accounts.middleware.SecondFactorMiddleware",
     "pmks_portal.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -212,12 +218,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "kube.tasks.recompute_stages",
         "schedule": crontab(hour=2, minute=30),
     },
+    # crontab "0 6 * * 1": every Monday at 06:00 WITA, e-mail the administrators last week's
+    # unusual access to sensitive records (audit/unusual_access.py; idempotent per week).
+    "audit-unusual-access-digest": {
+        "task": "audit.tasks.send_unusual_access_digest",
+        "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
 }
 
 # Authentication
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.SignInSlowdownBackend",
     "accounts.backends.UserWithRegencyBackend",
 ]
 LOGIN_URL = "login"
@@ -232,7 +245,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# "bssn" (default): BSSN Regulation 4/2021 on top, composition rules and no reuse of the last
+# PMKS_PASSWORD_HISTORY passwords; "nist": Django's validators alone (README, "Passwords").
+PMKS_PASSWORD_POLICY = env_str("PMKS_PASSWORD_POLICY", "bssn")
+if PMKS_PASSWORD_POLICY not in ("bssn", "nist"):
+    raise ImproperlyConfigured("PMKS_PASSWORD_POLICY is 'bssn' or 'nist'.")
+if PMKS_PASSWORD_POLICY == "bssn":  # noqa: S105 (a policy's name, not a password)
+    AUTH_PASSWORD_VALIDATORS += [
+        {"NAME": "accounts.passwords.ComplexityValidator", "OPTIONS": {"min_length": 12}},
+        {
+            "NAME": "accounts.passwords.HistoryValidator",
+            "OPTIONS": {"remember": env_int("PMKS_PASSWORD_HISTORY", 5)},
+        },
+    ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Second factor (TOTP, accounts/second_factor.py): required of these roles; regency staff and
+# viewers too with PMKS_SECOND_FACTOR_REGENCY=1.
+PMKS_SECOND_FACTOR_ROLES = ["admin", "provincial_officer"]
+if env_bool("PMKS_SECOND_FACTOR_REGENCY", False):
+    PMKS_SECOND_FACTOR_ROLES += ["regency_staff", "regency_viewer"]
+# The weekly digest reports a user who opened this many sensitive records in a week.
+PMKS_SENSITIVE_DIGEST_MANY = env_int("PMKS_SENSITIVE_DIGEST_MANY", 20)
+OTP_TOTP_ISSUER = env_str("PMKS_SECOND_FACTOR_ISSUER", "Portal PMKS Kaltim")
 
 # Lockout: the (username, IP) pair, so nobody can lock a colleague out from elsewhere.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -241,6 +276,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The address behind the TLS proxy: X-Forwarded-For is believed only on connections from these
+# proxies (addresses or networks, comma-separated), PMKS_PROXY_COUNT of them in a row in front
+# of the portal. Empty (the default): REMOTE_ADDR, for a portal reached directly.
+PMKS_TRUSTED_PROXIES = env_list("PMKS_TRUSTED_PROXIES", [])
+for _proxy in PMKS_TRUSTED_PROXIES:  # a typo must stop the start, not trust nobody silently
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"PMKS_TRUSTED_PROXIES: {error}") from None
+PMKS_PROXY_COUNT = env_int("PMKS_PROXY_COUNT", 1)
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+# Failures over many addresses slow the user's sign-ins down instead (accounts/slowdown.py).
+PMKS_SIGNIN_SLOWDOWN_AFTER = env_int("PMKS_SIGNIN_SLOWDOWN_AFTER", 10)
+PMKS_SIGNIN_SLOWDOWN_WINDOW = env_int("PMKS_SIGNIN_SLOWDOWN_WINDOW_MINUTES", 60) * 60
+PMKS_SIGNIN_SLOWDOWN_MAX_SECONDS = env_int("PMKS_SIGNIN_SLOWDOWN_MAX_SECONDS", 8)
 
 # Sessions: in the database (a Redis outage logs nobody out), ended after idle time.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

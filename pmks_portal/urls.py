@@ -48,6 +48,7 @@ urlpatterns = [
     path("i18n/setlang/", access.public(set_language), name="set_language"),
     path("akun/", include(auth_urls)),
     path("akun/profil/", account_views.profile, name="profile"),
+    path("akun/faktor-kedua/", include("accounts.second_factor_urls")),
     path("pengguna/", include("accounts.urls")),
     path("wilayah/", include("regions.urls")),
     path("kasus/", include("cases.urls")),

@@ -5,6 +5,10 @@ from dataclasses import dataclass
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import second_factor
 
 # force_login needs a backend that can load the user back from the session; the first one in
 # AUTHENTICATION_BACKENDS (axes) only authenticates.
@@ -18,9 +22,25 @@ PERSONA_PASSWORD = "Pesut-Mahakam-berenang-2026"
 
 
 def sign_in(client: Client, user) -> Client:
-    """Signs the client in as `user` without the login form (the auth tests use the form)."""
+    """Signs the client in as `user` without the login form (the auth tests use the form).
+
+    A user whose role needs a second factor also gets what the verification page leaves: a
+    confirmed authenticator and the session verified by it (tests/foundation/
+    test_second_factor.py proves that without it nobody of that role gets past the page).
+    """
     client.force_login(user, backend=MODEL_BACKEND)
+    if second_factor.required_for(user):
+        verify_second_factor(client, user)
     return client
+
+
+def verify_second_factor(client: Client, user) -> None:
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name=second_factor.TOTP_NAME, defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def client_for(user) -> Client:

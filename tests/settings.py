@@ -16,3 +16,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The sign-in slowdown counts failures in the cache, which outlives a test (Redis even a run):
+# the suite's many deliberate failures would make later sign-ins wait. Its own tests lower it.
+PMKS_SIGNIN_SLOWDOWN_AFTER = 10_000

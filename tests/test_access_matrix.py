@@ -480,6 +480,7 @@ SAMPLES: dict[str, list[Sample]] = {
     "accounts:user-edit": USER_SAMPLES,
     "accounts:user-set-active": USER_SAMPLES,
     "accounts:user-password-link": USER_SAMPLES,
+    "accounts:user-second-factor-reset": USER_SAMPLES,
     "regions:detail": REGION_SAMPLES,
     "regions:edit": REGION_SAMPLES,
     "regions:delete": REGION_SAMPLES,

@@ -22,6 +22,18 @@ pytestmark = pytest.mark.django_db
 OFFICE_IP = "10.64.72.15"
 OTHER_IP = "10.64.71.20"
 PASSPHRASE_64 = "pesut mahakam berenang di tepian sungai pada pagi hari nan cerah"
+# A new password that both policies accept (the BSSN one asks for all four kinds of character).
+NEW_PASSWORD = "Pesut mahakam berenang di tepian, 2027!"
+
+
+@pytest.fixture
+def nist_policy(settings):
+    """Django's validators alone, as PMKS_PASSWORD_POLICY=nist configures them."""
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        entry
+        for entry in settings.AUTH_PASSWORD_VALIDATORS
+        if not entry["NAME"].startswith("accounts.passwords.")
+    ]
 
 
 def sign_in_with_form(client: Client, username: str, password: str, ip: str = OFFICE_IP):
@@ -268,9 +280,18 @@ def test_the_absolute_lifetime_is_twelve_hours_by_default():
 # --- Passwords --------------------------------------------------------------------------------
 
 
-def test_a_64_character_passphrase_is_accepted_without_composition_rules(samarinda_staff):
+def test_under_the_nist_policy_a_64_character_passphrase_needs_no_composition(
+    samarinda_staff, nist_policy
+):
     assert len(PASSPHRASE_64) == 64
     validate_password(PASSPHRASE_64, samarinda_staff)  # lower case and spaces only
+
+
+def test_under_the_default_bssn_policy_the_same_passphrase_needs_composition(samarinda_staff):
+    assert settings.PMKS_PASSWORD_POLICY == "bssn"
+    with pytest.raises(ValidationError):
+        validate_password(PASSPHRASE_64, samarinda_staff)
+    validate_password(NEW_PASSWORD, samarinda_staff)
 
 
 @pytest.mark.parametrize("weak", ["password123", "kaltim", "12345678901234", "sari_samarinda"])
@@ -282,7 +303,7 @@ def test_common_short_numeric_or_user_like_passwords_are_rejected(weak, samarind
 def test_changing_the_password_needs_the_current_one(samarinda_staff, login):
     client = login(samarinda_staff)
     url = reverse("password_change")
-    new = {"new_password1": PASSPHRASE_64, "new_password2": PASSPHRASE_64}
+    new = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
 
     without_old = client.post(url, new)
     with_wrong_old = client.post(url, {**new, "old_password": "not-my-password"})
@@ -303,14 +324,14 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(samarinda_
         reverse("password_change"),
         {
             "old_password": PERSONA_PASSWORD,
-            "new_password1": PASSPHRASE_64,
-            "new_password2": PASSPHRASE_64,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
         },
     )
 
     assert response["Location"] == reverse("password_change_done")
     samarinda_staff.refresh_from_db()
-    assert samarinda_staff.check_password(PASSPHRASE_64)
+    assert samarinda_staff.check_password(NEW_PASSWORD)
     assert is_signed_in(here)
     assert not is_signed_in(elsewhere)
 
