@@ -147,6 +147,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_str("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "pmks",
+            # The cache is an optimisation (pmks_portal/cache.py): a Redis that hangs must cost
+            # a page half a second once, not a wait without end.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -33,6 +32,7 @@ from cases.importing.tally import process_rows
 from cases.importing.writer import RowWriter
 from cases.models import ImportBatch
 from cases.services import require_write
+from pmks_portal import cache
 from regions.models import Region
 
 logger = logging.getLogger("pmks.import")
