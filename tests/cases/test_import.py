@@ -939,8 +939,12 @@ def test_the_services_queue_their_task_once_the_transaction_commits(
     from cases import tasks
 
     queued = []
-    monkeypatch.setattr(tasks.check_import, "delay", lambda pk: queued.append(("check", pk)))
-    monkeypatch.setattr(tasks.commit_import, "delay", lambda pk: queued.append(("commit", pk)))
+    monkeypatch.setattr(
+        tasks.check_import, "apply_async", lambda args: queued.append(("check", *args))
+    )
+    monkeypatch.setattr(
+        tasks.commit_import, "apply_async", lambda args: queued.append(("commit", *args))
+    )
     with django_capture_on_commit_callbacks(execute=True):
         batch = importing.import_batch_create(
             actor=samarinda_staff,
