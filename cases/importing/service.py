@@ -20,6 +20,7 @@ from cases.importing import dispatch
 from cases.importing.errors import ImportFileError
 from cases.importing.files import check_upload, read_table
 from cases.importing.header import Header, find_header
+from cases.importing.limits import check_shape
 from cases.importing.reference import load_reference
 from cases.importing.rejected import (
     JsonLines,
@@ -91,6 +92,7 @@ def import_batch_create(
     check. Raises ImportFileError for a file that cannot be imported at all."""
     require_write(actor, regency.code)
     fmt = check_upload(upload)
+    check_shape(upload, fmt)
     original = os.path.basename(name or getattr(upload, "name", "") or "import")[:200]
     batch = ImportBatch(
         regency=regency,
