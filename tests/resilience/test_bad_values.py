@@ -79,3 +79,17 @@ def test_the_converters_bounds():
     assert YearConverter().to_python("2026") == 2026
     assert MonthConverter().to_python("02") == 2
     assert IdConverter().to_url(12) == "12"
+
+
+@pytest.mark.parametrize(
+    "url", ["/kasus/ekspor/?activity=a%00b", "/kasus/?q=%00", "/kasus/?a%00=1"]
+)
+def test_a_nul_in_the_query_is_refused_with_400(login, samarinda_staff, url, english):
+    response = login(samarinda_staff).get(url)
+    assert response.status_code == 400
+    assert "cannot be stored (NUL)" in response.content.decode()
+
+
+def test_a_nul_in_a_form_is_refused_with_400(login, samarinda_staff):
+    response = login(samarinda_staff).post("/kasus/orang/baru/", {"name": "a\x00b"})
+    assert response.status_code == 400
