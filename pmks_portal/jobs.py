@@ -77,10 +77,17 @@ def _broker_errors() -> tuple[type[BaseException], ...]:
 
 
 def publish_job(task, model, pk, *, queue: str | None = None) -> bool:
-    """Publishes the task of one job row; the row records that it was sent."""
+    """Publishes the task of one job row; the row records that it was sent.
+
+    The row is marked first and unmarked if the publish fails: marked after, the UPDATE could
+    hold the row's lock just when the worker, already given the message, claims the row with
+    skip_locked, and the worker would take the job as not waiting.
+    """
+    rows = model.objects.filter(pk=pk)
+    rows.update(enqueued_at=timezone.now())
     sent = publish(task, pk if isinstance(pk, int) else str(pk), queue=queue)
-    if sent:
-        model.objects.filter(pk=pk).update(enqueued_at=timezone.now())
+    if not sent:
+        rows.update(enqueued_at=None)
     return sent
 
 

@@ -1,0 +1,184 @@
+"""Chaos fixtures: a Redis of the test's own (started and stopped by the test, on a free
+loopback port from 6390), Celery workers started on it as subprocesses (as tests/worker/ does),
+and the test process's cache and publishing pointed at it for the test.
+
+Never the machine's Redis: other suites and agents use it.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+
+from pmks_portal import cache, jobs
+from pmks_portal.celery import app as celery_app
+from tests.worker.conftest import (
+    ROOT,
+    CeleryWorker,
+    _requirements_missing,
+    _stop,
+    _test_database_url,
+)
+
+FIRST_PORT = 6390
+LOGS = ROOT / "test-artifacts"
+
+
+def _free_port() -> int:
+    for port in range(FIRST_PORT, FIRST_PORT + 50):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port from 6390")
+
+
+class OwnRedis:
+    """A redis-server on 127.0.0.1:port, without persistence: stopped, it loses what it held,
+    as a Redis that crashed."""
+
+    def __init__(self, port: int, log: Path):
+        self.port = port
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--logfile", str(self.log),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not self.answers():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start on {self.port}")
+            time.sleep(0.05)
+
+    def answers(self) -> bool:
+        with socket.socket() as probe:
+            return probe.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(transactional_db):
+    missing = _requirements_missing()
+    if missing:
+        pytest.fail(f"Chaos tests need PostgreSQL and Redis: {missing}.", pytrace=False)
+    LOGS.mkdir(exist_ok=True)
+    redis = OwnRedis(_free_port(), LOGS / "chaos-redis.log")
+    redis.start()
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture
+def portal_on(own_redis, settings):
+    """The test process's cache and Celery publishing on the test's own Redis."""
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": own_redis.url,
+        }
+    }
+    saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    celery_app.close()  # its connection pool, made for the previous broker
+    celery_app.conf.broker_url = own_redis.url
+    celery_app.conf.task_always_eager = False
+    cache.outage.reset()
+    jobs.broker.reset()
+    yield own_redis
+    celery_app.close()
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+    caches["default"].close()
+    cache.outage.reset()
+    jobs.broker.reset()
+
+
+class Workers:
+    """Workers started on the test's Redis; all stopped at the end."""
+
+    def __init__(self, redis: OwnRedis, tmp_path: Path):
+        self.redis = redis
+        self.tmp_path = tmp_path
+        self.started: list[CeleryWorker] = []
+
+    def start(self, *, app: str = "pmks_portal", beat: bool = True, name: str = "w"):
+        hostname = f"chaos-{name}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
+        log = LOGS / f"chaos-worker-{name}.log"
+        env = {
+            **os.environ,
+            "DATABASE_URL": _test_database_url(),
+            "REDIS_URL": self.redis.url,
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        command = [
+            sys.executable, "-m", "celery", "-A", app, "worker",
+            "--pool=solo", "--concurrency=1", "-Q", "celery", "--loglevel=INFO",
+            "--hostname", hostname, "--without-mingle", "--without-gossip",
+        ]  # fmt: skip
+        if beat:
+            command += ["-B", "-s", str(self.tmp_path / f"beat-{name}")]
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        worker = CeleryWorker(process, hostname, log)
+        self.started.append(worker)
+        deadline = time.monotonic() + 60
+        while not worker.ping():
+            if not worker.is_alive() or time.monotonic() > deadline:
+                pytest.fail("A chaos worker did not start:\n" + worker.log_tail(), pytrace=False)
+            time.sleep(0.2)
+        return worker
+
+    def stop_all(self):
+        for worker in self.started:
+            _stop(worker.process)
+
+
+@pytest.fixture
+def workers(portal_on, tmp_path):
+    started = Workers(portal_on, tmp_path)
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def report_files():
+    """Report files are written where the workers write them (the test settings' MEDIA_ROOT)."""
+    import shutil
+
+    yield
+    shutil.rmtree(Path(settings.MEDIA_ROOT, "reports"), ignore_errors=True)
