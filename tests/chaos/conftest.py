@@ -106,6 +106,10 @@ def portal_on(own_redis, settings):
         }
     }
     saved = celery_app.conf.broker_url, celery_app.conf.task_always_eager
+    # Every task registered first: close() also takes the app off the list that task modules
+    # imported later register with.
+    celery_app.loader.import_default_modules()
+    celery_app.finalize(auto=True)
     celery_app.close()  # its connection pool, made for the previous broker
     celery_app.conf.broker_url = own_redis.url
     celery_app.conf.task_always_eager = False

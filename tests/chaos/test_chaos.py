@@ -72,15 +72,15 @@ class ScriptedStaff:
     def round(self):
         self.serial += 1
         name = f"Chaos Orang {self.serial}"
-        self._check(
-            self.client.post(reverse("cases:person-create"), person_post(name=name)), "create"
-        )
+        # Confirmed: the names look alike, which the form asks to confirm.
+        data = person_post(name=name, confirm="on")
+        self._check(self.client.post(reverse("cases:person-create"), data), "create")
         person = Person.objects.filter(name=name).first()
         if person is None:
             self.errors += 1
             self.problems.append(f"create: {name} not saved")
             return
-        edit = person_post(name=name + " Edit", version=str(person.version))
+        edit = person_post(name=name + " Edit", version=str(person.version), confirm="on")
         self._check(self.client.post(reverse("cases:person-edit", args=[person.pk]), edit), "edit")
         self._check(self.client.get(reverse("cases:list")), "case list")
         self._check(self.client.get(reverse("cases:list"), {"status": "registered"}), "filtered")
@@ -127,12 +127,15 @@ def test_a_redis_outage_costs_no_error_no_logout_and_the_jobs_queued_meanwhile_f
     )
     recovered_after = time.monotonic() - back
     staff.round()  # and the cache serves again
+    edited = Person.objects.filter(name__startswith="Chaos Orang", name__endswith=" Edit").count()
     print(
         f"\nchaos redis: outage {OUTAGE_SECONDS} s, {outage_requests} requests during it, "
-        f"{staff.requests} in all, {staff.errors} errors, {staff.logouts} logouts; import and "
+        f"{staff.requests} in all, {staff.errors} errors, {staff.logouts} logouts, "
+        f"{edited} persons created and edited; import and "
         f"report queued during it done {recovered_after:.0f} s after Redis returned"
     )
     assert staff.errors == 0 and staff.logouts == 0, staff.problems
+    assert edited == staff.serial  # every create and edit was saved
     assert ReportRun.objects.get().builds == 1
     assert not cache.outage.is_down
 
