@@ -5,10 +5,8 @@ and the test process's cache and publishing pointed at it for the test.
 Never the machine's Redis: other suites and agents use it.
 """
 
-import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -25,6 +23,9 @@ from tests.worker.conftest import (
     _requirements_missing,
     _stop,
     _test_database_url,
+    start_worker,
+    worker_command,
+    worker_env,
 )
 
 FIRST_PORT = 6390
@@ -134,37 +135,10 @@ class Workers:
     def start(self, *, app: str = "pmks_portal", beat: bool = True, name: str = "w"):
         hostname = f"chaos-{name}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
         log = LOGS / f"chaos-worker-{name}.log"
-        env = {
-            **os.environ,
-            "DATABASE_URL": _test_database_url(),
-            "REDIS_URL": self.redis.url,
-            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
-            "PYTHONUNBUFFERED": "1",
-        }
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        command = [
-            sys.executable, "-m", "celery", "-A", app, "worker",
-            "--pool=solo", "--concurrency=1", "-Q", "celery", "--loglevel=INFO",
-            "--hostname", hostname, "--without-mingle", "--without-gossip",
-        ]  # fmt: skip
-        if beat:
-            command += ["-B", "-s", str(self.tmp_path / f"beat-{name}")]
-        with log.open("w") as output:
-            process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        worker = CeleryWorker(process, hostname, log)
+        env = worker_env(_test_database_url(), self.redis.url)
+        extra = ["-B", "-s", str(self.tmp_path / f"beat-{name}")] if beat else []
+        worker = start_worker(worker_command(app, "celery", hostname, *extra), env, hostname, log)
         self.started.append(worker)
-        deadline = time.monotonic() + 60
-        while not worker.ping():
-            if not worker.is_alive() or time.monotonic() > deadline:
-                pytest.fail("A chaos worker did not start:\n" + worker.log_tail(), pytrace=False)
-            time.sleep(0.2)
         return worker
 
     def stop_all(self):
@@ -177,6 +151,19 @@ def workers(portal_on, tmp_path):
     started = Workers(portal_on, tmp_path)
     yield started
     started.stop_all()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Categories and national targets: loaded by migrations, gone after an earlier test's
+    flush (every chaos test commits)."""
+    from cases.categories_data import load_default_categories
+    from cases.models import Category, CategoryAlias
+    from reports.models import Target, TargetBaseline, TargetRestatement
+    from reports.targets_data import load_national_targets
+
+    load_default_categories(Category, CategoryAlias)
+    load_national_targets(Target, TargetRestatement, TargetBaseline)
 
 
 @pytest.fixture(autouse=True)
