@@ -22,13 +22,14 @@ POSTGRES_ENV := DATABASE_URL=$(PG_SERVER)/$(PG_TEST_DB) REDIS_URL=$(TEST_REDIS_U
 # pytest's exit 5 means it ran no test: say so, and fail.
 PYTEST_CHECK_EMPTY := rc=$$?; [ $$rc -ne 5 ] || echo "pytest ran no test (exit 5): check the -m expression and PYTEST_ARGS"; exit $$rc
 
-.PHONY: help setup run test test-calendar test-postgres lint bench messages clean
+.PHONY: help setup run test test-calendar test-postgres test-chaos lint bench messages clean
 
 help:
 	@echo "make run    set up (virtualenv, assets, database, regions, demo users) and serve the demo"
 	@echo "make test   run the whole test suite (SQLite, Celery eager, headless Chromium)"
 	@echo "make test-calendar  the date-sensitive tests again at each of the calendar's edges"
 	@echo "make test-postgres  the suite on PostgreSQL + Redis with a real Celery worker (as CI)"
+	@echo "make test-chaos     Redis stopped, workers killed, a connection ended (PostgreSQL, as CI)"
 	@echo "make lint   ruff"
 	@echo "make bench  benchmarks against seeded data"
 
@@ -83,7 +84,13 @@ test-postgres: $(STAMP) $(ASSETS) messages $(CHROMIUM)
 	  || { echo "Redis does not answer at $(TEST_REDIS_URL) (.ci/run starts it)"; exit 1; }
 	@psql "$(PG_SERVER)/postgres" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$(PG_TEST_DB)'" | grep -q 1 \
 	  || psql "$(PG_SERVER)/postgres" -qc 'CREATE DATABASE "$(PG_TEST_DB)"'
-	$(POSTGRES_ENV) $(PY) -m pytest $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
+	$(POSTGRES_ENV) $(PY) -m pytest -m "not chaos" $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
+
+# The chaos tests (tests/chaos/): a Redis of their own stopped, workers killed, a connection
+# terminated; on PostgreSQL, after test-postgres. -s: they print their figures.
+test-chaos: $(STAMP) $(ASSETS) messages
+	@command -v redis-server >/dev/null || { echo "redis-server is missing: apt-get install redis-server"; exit 1; }
+	$(POSTGRES_ENV) $(PY) -m pytest -m chaos -s $(PYTEST_ARGS); $(PYTEST_CHECK_EMPTY)
 
 # `make bench`: a million synthetic cases in PostgreSQL database $(BENCH_DB) (seeded once, then
 # reused), then list, search, detail and import timings against the goals, then the dashboards and

@@ -57,8 +57,15 @@ def _batch(request, pk, *, write: bool = False) -> ImportBatch:
 @write_records
 def import_upload(request):
     """The upload form, and the regency's recent imports."""
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    try:
+        if request.method == "POST":
+            importing.check_request_size(request.META)
+    except importing.ImportFileError as error:
+        messages.error(request, str(error))
+        form = ImportUploadForm()  # the body is never read
+    else:
+        form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             batch = importing.import_batch_create(

@@ -547,6 +547,10 @@ class ImportBatch(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     failure = models.TextField(_("why it failed"), blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The outbox (pmks_portal/jobs.py): when its task was last sent to the broker (empty: not
+    # yet, e.g. while the broker was down), and when a worker holding it last said it lives.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -560,3 +564,9 @@ class ImportBatch(models.Model):
 
     def writable_by(self, user) -> bool:
         return access.can_write_record(user, self.regency_id)
+
+    @property
+    def waits_for_broker(self) -> bool:
+        """Waiting for a worker, its task not yet handed over (the broker was down)."""
+        waiting = (self.Status.UPLOADED, self.Status.COMMITTING)
+        return self.status in waiting and self.enqueued_at is None and self.heartbeat_at is None

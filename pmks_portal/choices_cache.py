@@ -3,14 +3,16 @@
 A list page read each of them from the database on every request. They change rarely, and
 through services (regions.services, regions.loader, cases.reference) that call forget() once
 their change is committed, so that it shows at once; TIMEOUT bounds how long a change made
-elsewhere (a migration, the shell) leaves a list stale.
+elsewhere (a migration, the shell) leaves a list stale. Through pmks_portal.cache: with the
+cache down, the lists are read from the database.
 """
 
 from collections.abc import Callable
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
+
+from pmks_portal import cache
 
 VERSION_KEY = "choices:version"
 TIMEOUT = 5 * 60
@@ -31,7 +33,4 @@ def forget() -> None:
 
 def forget_now() -> None:
     """Every cached list is read again from now on."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not in the cache yet (or evicted): any new number will do
-        cache.set(VERSION_KEY, 1, None)
+    cache.incr(VERSION_KEY)

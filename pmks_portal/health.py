@@ -1,4 +1,14 @@
-"""/healthz: is the database, the cache or broker, and a Celery worker answering?"""
+"""/healthz: is the database, the cache or broker, and a Celery worker answering?
+
+Three answers, for a load balancer and for monitoring:
+
+* "ok" (200): everything answers;
+* "degraded" (200): the database answers but the cache, the broker or every worker does not.
+  Pages are still served (the cache is an optimisation, jobs wait in their rows for the
+  sweeper), so the balancer keeps sending traffic; monitoring alerts on the status word;
+* "down" (503): the database does not answer, so no page can be served: the balancer takes
+  this instance out.
+"""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -10,6 +20,7 @@ from pmks_portal import access
 from pmks_portal.celery import app as celery_app
 
 OK, FAILING, EAGER = "ok", "failing", "eager"
+DEGRADED, DOWN = "degraded", "down"
 
 
 def check_database() -> str:
@@ -55,14 +66,17 @@ def check_workers() -> str:
 @access.public
 @never_cache
 def healthz(request):
-    """200 with every component's state when all answer, 503 otherwise. No secrets, no hosts."""
+    """The state of every component: ok / degraded (200), or down (503) without a database.
+    No secrets, no hosts."""
     checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
     if checks["broker"] != FAILING:
         checks["celery_workers"] = check_workers()
     else:
         checks["celery_workers"] = FAILING
-    healthy = all(state in (OK, EAGER) for state in checks.values())
-    return JsonResponse(
-        {"status": OK if healthy else FAILING, "checks": checks},
-        status=200 if healthy else 503,
-    )
+    if checks["database"] == FAILING:
+        status = DOWN
+    elif all(state in (OK, EAGER) for state in checks.values()):
+        status = OK
+    else:
+        status = DEGRADED
+    return JsonResponse({"status": status, "checks": checks}, status=503 if status == DOWN else 200)

@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL no column can hold: 400 before any view (pmks_portal/bad_input.py).
+    "pmks_portal.bad_input.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +156,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": env_str("CACHE_URL", REDIS_URL),
             "KEY_PREFIX": "pmks",
+            # The cache is an optimisation (pmks_portal/cache.py): a Redis that hangs must cost
+            # a page half a second once, not a wait without end.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -164,12 +169,25 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL) or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Delivery and recovery (docs/ARCHITECTURE.md, "How a background task flows"): acks late and a
+# lost pool process's message rejected back to the queue, so a killed child's task is delivered
+# again at once; one message reserved at a time, so none waits behind a long report in a
+# process that may die. A whole worker killed keeps its message unacknowledged in Redis until
+# visibility_timeout: the jobs' sweeper (heartbeats, pmks_portal/jobs.py) takes such a job back
+# within a minute, so the timeout only has to outlast the longest task (time limit + retry
+# countdowns), or a live task would be delivered a second time.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_TASK_TIME_LIMIT = 1800
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+}
+# A task running when Redis blinks goes on: its claim makes the redelivery a no-op.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -179,6 +197,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 1,
 }
 CELERY_RESULT_EXPIRES = 3600
+# The job kinds' sweepers (pmks_portal/jobs.py): each publishes its unpublished rows and takes
+# back those of dead workers; pmks_portal.sweep_jobs runs them all.
+PMKS_JOB_SWEEPERS = [
+    "cases.importing.dispatch.sweep",
+    "reports.services.sweep",
+]
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs live here (Celery's own beat scheduler), not in a database scheduler.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -206,12 +230,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.monthly_reports",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
-    # crontab "*/5 * * * *": every 5 minutes, retry (or fail) report runs whose worker died and
-    # publish again runs whose message was lost while the broker was down.
-    "reports-sweep-runs": {
-        "task": "reports.tasks.sweep_report_runs",
-        "schedule": crontab(minute="*/5"),
-    },
+    # Every 30 s (pmks_portal.jobs.SWEEP_EVERY): publish the jobs (imports, report runs, ...)
+    # whose publish failed while the broker was down, and take back those of dead workers.
+    "sweep-jobs": {"task": "pmks_portal.sweep_jobs", "schedule": 30.0},
     # crontab "30 2 * * *": every night at 02:30 WITA, score every KUBE again, so that a stage
     # follows partnerships that ended by date without anyone saving the group.
     "kube-recompute-stages": {

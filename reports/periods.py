@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from reports.indicators import add_months, month_end, months_between
 
+# Reports start in 2000; checked before any date is made (year 0 has none: date() raised).
+FIRST_YEAR = 2000
 MONTH = "month"
 QUARTER = "quarter"
 YEAR = "year"
@@ -44,6 +46,8 @@ class Period:
 def parse_period(text: str, *, today: date | None = None) -> Period:
     """2026-10, 2026-Q4 or 2026; refused when it starts after today's month."""
     text = (text or "").strip().upper()
+    if (leading := re.match(r"\d{4}", text)) and int(leading[0]) < FIRST_YEAR:
+        raise ValidationError(_("The period is too far back."))
     if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
         year, month = int(match[1]), int(match[2])
         if not 1 <= month <= 12:
@@ -61,8 +65,6 @@ def parse_period(text: str, *, today: date | None = None) -> Period:
         raise ValidationError(
             _("Write the period as a month (2026-10), a quarter (2026-Q4) or a year (2026).")
         )
-    if period.start.year < 2000:
-        raise ValidationError(_("The period is too far back."))
     if today is not None and period.start > today:
         raise ValidationError(_("The period has not begun yet."))
     return period

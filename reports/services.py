@@ -22,7 +22,6 @@ import logging
 import os
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -36,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record, field_changes, snapshot
-from pmks_portal import access
+from pmks_portal import access, jobs
 from pmks_portal.access import Capability
 from regions.models import Region
 from reports import content as report_content
@@ -54,8 +53,7 @@ logger = logging.getLogger("pmks.reports")
 
 MAX_ATTEMPTS = 3
 HEARTBEAT_EVERY = 2.0
-STALE_AFTER = timedelta(minutes=10)
-REPUBLISH_AFTER = timedelta(minutes=10)
+STALE_AFTER = jobs.STALE_AFTER
 REPORTS_DIR = "reports"
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -73,14 +71,11 @@ def idempotency_key(regency_code: str | None, period: Period) -> str:
 
 
 def _publish(run_id) -> None:
-    """Publishes the build task; a broker that does not answer leaves the run for the sweeper."""
+    """Publishes the build task; a broker that does not answer leaves the run for the sweeper
+    (pmks_portal.jobs: enqueued_at stays empty)."""
     from reports.tasks import build_report
 
-    ReportRun.objects.filter(pk=run_id).update(enqueued_at=timezone.now())
-    try:
-        build_report.apply_async(args=[str(run_id)])
-    except Exception:  # noqa: BLE001 - the run stays waiting; the sweeper publishes it again
-        logger.exception("report publish failed run=%s (the sweeper will retry)", run_id)
+    jobs.publish_job(build_report, ReportRun, run_id)
 
 
 @transaction.atomic
@@ -275,7 +270,8 @@ def report_build(run_id) -> ReportRun | None:
         return None
     progress = _Progress(run.pk)
     try:
-        built = build_files(run, progress)
+        with jobs.heartbeat(ReportRun.objects.filter(pk=run.pk, status=ReportRun.Status.RUNNING)):
+            built = build_files(run, progress)
     except SoftTimeLimitExceeded:
         _fail(run.pk, _("The report took too long to build and was stopped."))
         return None
@@ -345,8 +341,8 @@ def sweep(now=None) -> dict[str, int]:
                     "The worker building this report stopped (attempt %(attempt)s of %(max)s); "
                     "trying again."
                 ) % {"attempt": run.attempts, "max": MAX_ATTEMPTS}
-                run.save(update_fields=["status", "error"])
-                transaction.on_commit(lambda pk=run.pk: _publish(pk))
+                run.enqueued_at = None  # published below, with the runs that wait
+                run.save(update_fields=["status", "error", "enqueued_at"])
                 retried += 1
             else:
                 run.status = ReportRun.Status.FAILED
@@ -358,13 +354,12 @@ def sweep(now=None) -> dict[str, int]:
                 run.save(update_fields=["status", "finished_at", "error"])
                 failed += 1
         waiting = ReportRun.objects.select_for_update(skip_locked=True).filter(
+            jobs.unpublished(now),
             status__in=[ReportRun.Status.PENDING, ReportRun.Status.RETRYING],
-            requested_at__lt=now - timedelta(minutes=2),
         )
         for run in waiting:
-            if run.enqueued_at is None or run.enqueued_at < now - REPUBLISH_AFTER:
-                transaction.on_commit(lambda pk=run.pk: _publish(pk))
-                republished += 1
+            transaction.on_commit(lambda pk=run.pk: _publish(pk))
+        republished = len(waiting) - retried
     if retried or failed or republished:
         logger.warning(
             "report sweep retried=%s failed=%s republished=%s", retried, failed, republished

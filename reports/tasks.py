@@ -39,12 +39,6 @@ def reconcile_summary() -> None:
 
 
 @shared_task(ignore_result=True)
-def sweep_report_runs() -> None:
-    """Tries again (or fails) the runs of dead workers; publishes lost runs again."""
-    services.sweep()
-
-
-@shared_task(ignore_result=True)
 def monthly_reports() -> None:
     """Last month's report of every regency and of the province (on the 1st)."""
     services.monthly_reports()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 import regions.urls  # noqa: F401 - registers the <region:...> converter
+from pmks_portal import converters  # noqa: F401 - registers <id:>, <year:>, <month:>
 from reports import views
 
 app_name = "reports"
@@ -18,8 +19,8 @@ urlpatterns = [
     path("berkas/<uuid:pk>/xlsx/", views.run_xlsx, name="run-xlsx"),
     path("sasaran/", views.target_list, name="targets"),
     path("sasaran/baru/", views.target_create, name="target-create"),
-    path("sasaran/<int:pk>/", views.target_edit, name="target-edit"),
-    path("sasaran/<int:pk>/tetapkan-ulang/", views.target_restate, name="target-restate"),
-    path("sasaran/<int:pk>/baseline/", views.target_baseline, name="target-baseline"),
-    path("sasaran/<int:pk>/tonggak/", views.target_milestone, name="target-milestone"),
+    path("sasaran/<id:pk>/", views.target_edit, name="target-edit"),
+    path("sasaran/<id:pk>/tetapkan-ulang/", views.target_restate, name="target-restate"),
+    path("sasaran/<id:pk>/baseline/", views.target_baseline, name="target-baseline"),
+    path("sasaran/<id:pk>/tonggak/", views.target_milestone, name="target-milestone"),
 ]

@@ -43,6 +43,7 @@ from cases.importing.dry_run import check_file
 from cases.importing.errors import ImportFileError
 from cases.importing.files import CSV, XLSX, cell_value, sniff_format
 from cases.importing.header import COLUMNS, HEADER_LOOKUP, REQUIRED_COLUMNS, normalise_header
+from cases.importing.limits import check_request_size
 from cases.importing.rejected import rejected_csv_lines, rejected_rows, write_rejected_xlsx
 from cases.importing.service import (
     current_progress,
@@ -66,6 +67,7 @@ __all__ = [
     "XLSX",
     "ImportFileError",
     "cell_value",
+    "check_request_size",
     "check_file",
     "current_progress",
     "import_batch_check",

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from cases.importing.files import check_upload, read_table
 from cases.importing.header import Header, find_header
+from cases.importing.limits import check_shape
 from cases.importing.reference import load_reference
 from cases.importing.rejected import rejected_csv_row, rejected_header
 from cases.importing.rows import RowChecker, RowResult
@@ -23,6 +24,7 @@ def check_file(
     """Checks a file on disk, saving nothing; rejected rows go to `errors_out` as CSV."""
     with path.open("rb") as handle:
         fmt = check_upload(handle)
+        check_shape(handle, fmt)
         rows, _estimate, delimiter = read_table(handle, fmt)
         header, rows = find_header(rows)
         checker = RowChecker(header, load_reference(regency))

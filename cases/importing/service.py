@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -17,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from cases.importing import dispatch
 from cases.importing.errors import ImportFileError
 from cases.importing.files import check_upload, read_table
 from cases.importing.header import Header, find_header
+from cases.importing.limits import check_shape
 from cases.importing.reference import load_reference
 from cases.importing.rejected import (
     JsonLines,
@@ -32,7 +33,7 @@ from cases.importing.rows import RowChecker
 from cases.importing.tally import process_rows
 from cases.importing.writer import RowWriter
 from cases.models import ImportBatch
-from pmks_portal import access
+from pmks_portal import access, cache
 from regions.models import Region
 
 logger = logging.getLogger("pmks.import")
@@ -82,13 +83,6 @@ def _fail(batch_id: int, message: str) -> None:
     cache.delete(progress_key(batch_id))
 
 
-def _queue(task_name: str, batch_id: int) -> None:
-    from cases import tasks
-
-    task = getattr(tasks, task_name)
-    transaction.on_commit(lambda: task.delay(batch_id))
-
-
 @transaction.atomic
 def import_batch_create(
     *, actor, regency: Region, upload, name: str = "", queue: bool = True
@@ -97,6 +91,7 @@ def import_batch_create(
     check. Raises ImportFileError for a file that cannot be imported at all."""
     access.require(access.can_write_record(actor, regency.code))
     fmt = check_upload(upload)
+    check_shape(upload, fmt)
     original = os.path.basename(name or getattr(upload, "name", "") or "import")[:200]
     batch = ImportBatch(
         regency=regency,
@@ -114,22 +109,20 @@ def import_batch_create(
         regency_id=regency.code,
     )
     if queue:
-        _queue("check_import", batch.pk)
+        dispatch.queue("check_import", batch.pk)
     return batch
 
 
 def import_batch_check(batch_id: int) -> ImportBatch | None:
-    """Checks a waiting batch; a batch in any other state is left alone (the task may rerun)."""
+    """Checks a waiting batch; one that another worker checks, or in any other state, is left
+    alone (the task may be delivered twice)."""
     batch = ImportBatch.objects.select_related("regency").filter(pk=batch_id).first()
-    if batch is None or batch.status not in (
-        ImportBatch.Status.UPLOADED,
-        ImportBatch.Status.CHECKING,
-    ):
+    if batch is None or not dispatch.claim_check(batch.pk):
         return batch
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.CHECKING, progress=0, failure=""
-    )
-    with translation.override(batch.summary.get("language") or settings.LANGUAGE_CODE):
+    with (
+        translation.override(batch.summary.get("language") or settings.LANGUAGE_CODE),
+        dispatch.heartbeat(batch.pk),
+    ):
         try:
             _check_batch(batch)
         except ImportFileError as error:
@@ -213,9 +206,10 @@ def import_batch_recheck(*, actor, batch: ImportBatch, queue: bool = True) -> Im
     if locked.status not in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED):
         raise ValidationError(_("This import cannot be checked again now."))
     locked.status, locked.progress, locked.failure = ImportBatch.Status.UPLOADED, 0, ""
-    locked.save(update_fields=["status", "progress", "failure"])
+    locked.enqueued_at = locked.heartbeat_at = None
+    locked.save(update_fields=["status", "progress", "failure", "enqueued_at", "heartbeat_at"])
     if queue:
-        _queue("check_import", locked.pk)
+        dispatch.queue("check_import", locked.pk)
     return locked
 
 
@@ -233,10 +227,11 @@ def import_batch_commit_request(
     if locked.summary.get("counts", {}).get("with_warnings") and not warnings_confirmed:
         raise ValidationError(_("Confirm that you have read the warnings."))
     locked.status, locked.progress = ImportBatch.Status.COMMITTING, 0
+    locked.enqueued_at = locked.heartbeat_at = None
     locked.summary = {**locked.summary, "commit_requested_by": actor.pk}
-    locked.save(update_fields=["status", "progress", "summary"])
+    locked.save(update_fields=["status", "progress", "summary", "enqueued_at", "heartbeat_at"])
     if queue:
-        _queue("commit_import", locked.pk)
+        dispatch.queue("commit_import", locked.pk)
     return locked
 
 
@@ -252,6 +247,8 @@ def import_batch_commit(batch_id: int) -> ImportBatch | None:
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None or batch.status != ImportBatch.Status.COMMITTING:
         return batch
+    # Started: from now on the commit's row lock says whether its worker lives (dispatch.sweep).
+    ImportBatch.objects.filter(pk=batch_id).update(heartbeat_at=timezone.now())
     with translation.override(batch.summary.get("language") or settings.LANGUAGE_CODE):
         try:
             _commit_batch(batch_id)

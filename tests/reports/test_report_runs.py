@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import kombu.exceptions
 import openpyxl
 import pytest
 from celery.exceptions import Retry, SoftTimeLimitExceeded
@@ -439,7 +440,6 @@ def test_the_beat_schedule_names_existing_tasks():
         "reports.tasks.refresh_summary",
         "reports.tasks.reconcile_summary",
         "reports.tasks.monthly_reports",
-        "reports.tasks.sweep_report_runs",
     }
     assert ours <= set(app.tasks)
 
@@ -473,13 +473,13 @@ def test_a_broker_that_does_not_answer_leaves_the_run_waiting_for_the_sweeper(
     login, samarinda_staff, registry, monkeypatch, django_capture_on_commit_callbacks
 ):
     def refused(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to redis: Connection refused.")
+        raise kombu.exceptions.OperationalError("Error 111 connecting to redis: refused.")
 
     monkeypatch.setattr(tasks.build_report, "apply_async", refused)
     client = login(samarinda_staff)
     run = ask(client, capture=django_capture_on_commit_callbacks)  # the page still answers
 
-    assert run.status == ReportRun.Status.PENDING and run.enqueued_at is not None
+    assert run.status == ReportRun.Status.PENDING and run.enqueued_at is None
     monkeypatch.undo()
     ReportRun.objects.filter(pk=run.pk).update(
         requested_at=timezone.now() - timedelta(minutes=15),

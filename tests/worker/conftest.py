@@ -101,64 +101,84 @@ def live_celery_worker(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         database_url = _test_database_url()
     hostname = f"pytest-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = worker_env(database_url, settings.REDIS_URL)
     # Messages left in the test broker by an interrupted run would otherwise run here.
     celery_app.control.purge()
 
     LOG.parent.mkdir(exist_ok=True)
-    log_file = LOG.open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "pmks_portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            "celery",
-            "--loglevel=INFO",
-            "--hostname",
-            hostname,
-            "--without-mingle",
-            "--without-gossip",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    worker = CeleryWorker(process, hostname, LOG)
+    worker = start_worker(worker_command("pmks_portal", "celery", hostname), env, hostname, LOG)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while not worker.ping():
-            if not worker.is_alive():
-                pytest.fail(
-                    f"The Celery worker exited with {process.returncode} before answering:\n"
-                    + worker.log_tail(),
-                    pytrace=False,
-                )
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"The Celery worker did not answer a ping within {START_TIMEOUT} s:\n"
-                    + worker.log_tail(),
-                    pytrace=False,
-                )
-            time.sleep(0.2)
         yield worker
     finally:
-        _stop(process)
-        log_file.close()
+        _stop(worker.process)
+
+
+def worker_command(app: str, queue: str, hostname: str, *extra: str) -> list[str]:
+    """`celery worker` of `app` on one queue, one task at a time, in its own process."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        app,
+        "worker",
+        "--pool=solo",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "--loglevel=INFO",
+        "--hostname",
+        hostname,
+        "--without-mingle",
+        "--without-gossip",
+        *extra,
+    ]
+
+
+def worker_env(database_url: str, redis_url: str) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+def start_worker(
+    command: list[str], env: dict, hostname: str, log: Path, timeout: float = START_TIMEOUT
+) -> CeleryWorker:
+    """Starts a worker process (its output in `log`) and waits until it answers a ping; one
+    that exits or stays silent is stopped, and the test fails with its log."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    worker = CeleryWorker(process, hostname, log)
+    deadline = time.monotonic() + timeout
+    while not worker.ping():
+        if not worker.is_alive():
+            pytest.fail(
+                f"The Celery worker exited with {process.returncode} before answering:\n"
+                + worker.log_tail(),
+                pytrace=False,
+            )
+        if time.monotonic() > deadline:
+            _stop(process)
+            pytest.fail(
+                f"The Celery worker did not answer a ping within {timeout} s:\n"
+                + worker.log_tail(),
+                pytrace=False,
+            )
+        time.sleep(0.2)
+    return worker
 
 
 @pytest.fixture

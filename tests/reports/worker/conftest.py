@@ -6,13 +6,9 @@ are written where the workers write them: the test settings' MEDIA_ROOT, shared 
 processes.
 """
 
-import os
 import shutil
 import signal
 import socket
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -24,10 +20,12 @@ from tests.worker.conftest import (  # noqa: F401 - fixtures re-exported for thi
     ROOT,
     CeleryWorker,
     _requirements_missing,
-    _stop,
     _test_database_url,
     celery_worker,
     live_celery_worker,
+    start_worker,
+    worker_command,
+    worker_env,
 )
 
 KILL_QUEUE = "reports-kill-test"
@@ -57,47 +55,11 @@ def killable_worker(live_celery_worker, transactional_db):  # noqa: F811 - the f
     hostname = f"pytest-kill-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
     log = ROOT / "test-artifacts" / "celery-worker-killed.log"
     log.parent.mkdir(exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "tests.settings"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "tests.reports.worker.slow_app",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "-Q",
-                KILL_QUEUE,
-                "--loglevel=INFO",
-                "--hostname",
-                hostname,
-                "--without-mingle",
-                "--without-gossip",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    worker = CeleryWorker(process, hostname, log)
-    deadline = time.monotonic() + 30
-    while not worker.ping():
-        if not worker.is_alive() or time.monotonic() > deadline:
-            _stop(process)
-            pytest.fail("The killable worker did not start:\n" + worker.log_tail(), pytrace=False)
-        time.sleep(0.2)
+    env = worker_env(_test_database_url(), settings.REDIS_URL)
+    command = worker_command("tests.reports.worker.slow_app", KILL_QUEUE, hostname)
+    worker = start_worker(command, env, hostname, log, timeout=30)
     yield worker
     if worker.is_alive():
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
+        worker.process.send_signal(signal.SIGKILL)
+        worker.process.wait(timeout=10)
     assert connection.vendor == "postgresql"
