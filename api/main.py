@@ -1,0 +1,34 @@
+"""The /api/v1/ instance: its authentication, error shapes, routers and documentation page.
+
+Built on django-ninja (README, "Dependencies"): its OpenAPI 3 schema comes from the same
+pydantic types that validate the input, and its Swagger UI is served from the portal's own
+static files (no CDN).
+"""
+
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI, Swagger
+
+from api import errors
+from api.auth import AUTH
+from api.routes import cases, reference
+
+api = NinjaAPI(
+    title="Portal PMKS Kalimantan Timur API",
+    version="1",
+    description=str(
+        _(
+            "Persons and PMKS cases, KUBE, Rakornis follow-ups, aggregates and reports of the "
+            "social-welfare office of Kalimantan Timur. Authenticate with `Authorization: "
+            "Bearer <token>` (an API client) or a signed-in session (CSRF token required on "
+            "unsafe methods). Identifiers are masked as on the portal's pages."
+        )
+    ),
+    urls_namespace="api",
+    openapi_url="/schema/",
+    docs=Swagger(settings={"persistAuthorization": False}),
+    docs_url="/docs/",
+    auth=AUTH,
+)
+errors.install(api)
+api.add_router("", cases.router)
+api.add_router("", reference.router)

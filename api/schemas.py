@@ -1,0 +1,211 @@
+"""The shapes the API reads and writes, with the examples the documentation shows.
+
+Input schemas forbid unknown fields: a misspelt field is a 400, never silently dropped.
+"""
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from cases.models import CaseSource, CaseStatus, CloseReason, InterventionType, Programme, Sex
+
+SexCode = Literal[tuple(Sex.values)]
+StatusCode = Literal[tuple(CaseStatus.values)]
+ProgrammeCode = Literal[tuple(Programme.values)]
+SourceCode = Literal[tuple(CaseSource.values)]
+CloseReasonCode = Literal[tuple(CloseReason.values)]
+InterventionCode = Literal[tuple(InterventionType.values)]
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(Schema):
+    detail: str = Field(examples=["The request is not valid."])
+    errors: dict[str, list[str]] | None = Field(
+        None,
+        description="Messages per field; `__all__` holds those of no single field.",
+        examples=[{"nik": ["A NIK has 16 digits."], "village": ["Select a valid choice."]}],
+    )
+
+
+class Pending(Schema):
+    """Warnings to confirm: send the same body again with `"confirm": true`."""
+
+    detail: str = Field(examples=["Confirm the warnings: send the request again with confirm."])
+    code: Literal["needs_confirmation", "duplicate_nik"] = Field(examples=["needs_confirmation"])
+    warnings: list[str] = Field(examples=[["The NIK's birth date differs from the date given."]])
+    near_matches: list[int] = Field(description="Persons in scope that may be the same.")
+    hidden_near: int = Field(0, description="Near matches outside the caller's scope.")
+    existing_person: int | None = Field(
+        None, description="duplicate_nik: the registered person, when in scope."
+    )
+
+
+class Region(Schema):
+    code: str = Field(examples=["64.72"])
+    level: str = Field(examples=["regency"])
+    name: str = Field(examples=["KOTA SAMARINDA"])
+    parent: str | None = Field(examples=["64"])
+
+
+class Category(Schema):
+    id: int = Field(examples=[3])
+    code: str = Field(examples=["AJ"])
+    name: str = Field(examples=["Anak Jalanan"])
+    name_en: str = Field(examples=["Street child"])
+    programme: str = Field(examples=["street_children"])
+    is_active: bool = Field(examples=[True])
+
+
+class Person(Schema):
+    id: int = Field(examples=[118])
+    nik: str | None = Field(
+        description="Masked (6472********0001) unless the caller may see full NIKs.",
+        examples=["6472********0001"],
+    )
+    kk_number: str = Field(examples=["6472********0002"])
+    name: str = Field(examples=["Siti Aminah"])
+    sex: str = Field(examples=["F"])
+    birth_place: str = Field(examples=["Samarinda"])
+    birth_date: dt.date | None = Field(examples=["1990-04-12"])
+    birth_date_is_estimate: bool = Field(examples=[False])
+    address: str = Field(examples=["Jl. Pahlawan 3"])
+    regency: str = Field(examples=["64.72"])
+    village: str | None = Field(examples=["64.72.01.1001"])
+    version: int = Field(examples=[1])
+
+
+class PersonIn(Strict):
+    nik: str = Field("", examples=["6472015204900001"])
+    kk_number: str = Field("", examples=["6472010101900002"])
+    name: str = Field(examples=["Siti Aminah"])
+    sex: SexCode = Field(examples=["F"])
+    birth_place: str = Field("", examples=["Samarinda"])
+    birth_date: dt.date | None = Field(None, examples=["1990-04-12"])
+    estimated_age: int | None = Field(None, description="Instead of birth_date.", examples=[None])
+    address: str = Field("", examples=["Jl. Pahlawan 3"])
+    village: str | None = Field(None, examples=["64.72.01.1001"])
+    phone: str = Field("", examples=["081234567890"])
+    guardian_name: str = ""
+    guardian_relation: str = ""
+    guardian_phone: str = ""
+    disability: str = ""
+    notes: str = ""
+    regency: str | None = Field(
+        None, description="Optional; must be the client's own regency.", examples=["64.72"]
+    )
+    confirm: bool = Field(False, description="True answers the warnings of an earlier call.")
+
+
+class Case(Schema):
+    id: int = Field(examples=[901])
+    person: int = Field(examples=[118])
+    person_name: str = Field(examples=["Siti Aminah"])
+    category: int = Field(examples=[3])
+    category_code: str = Field(examples=["AJ"])
+    programme: str = Field(examples=["street_children"])
+    regency: str = Field(examples=["64.72"])
+    district: str | None = Field(examples=["64.72.01"])
+    village: str | None = Field(examples=["64.72.01.1001"])
+    found_on: dt.date = Field(examples=["2026-11-03"])
+    registered_on: dt.date = Field(examples=["2026-11-04"])
+    source: str = Field(examples=["outreach"])
+    status: str = Field(examples=["registered"])
+    close_reason: str = Field(examples=[""])
+    status_changed_on: dt.date = Field(examples=["2026-11-04"])
+    relapse_count: int = Field(examples=[0])
+    next_statuses: list[str] = Field(examples=[["verified", "closed"]])
+    version: int = Field(examples=[1])
+
+
+class CaseIn(Strict):
+    person: int = Field(examples=[118])
+    category: int = Field(examples=[3])
+    district: str | None = Field(None, examples=["64.72.01"])
+    village: str | None = Field(None, examples=["64.72.01.1001"])
+    found_on: dt.date = Field(examples=["2026-11-03"])
+    source: SourceCode = Field(examples=["outreach"])
+    notes: str = ""
+    is_pasung: bool = False
+    regency: str | None = Field(
+        None, description="Optional; must be the client's own regency.", examples=["64.72"]
+    )
+
+
+class TransitionIn(Strict):
+    to_status: StatusCode = Field(examples=["verified"])
+    effective_on: dt.date | None = Field(None, examples=["2026-11-05"])
+    reason: str = Field("", examples=["Home visit confirmed the report."])
+    close_reason: CloseReasonCode | Literal[""] = Field("", examples=[""])
+
+
+class Transition(Schema):
+    from_status: str = Field(examples=["registered"])
+    to_status: str = Field(examples=["verified"])
+    effective_on: dt.date = Field(examples=["2026-11-05"])
+    is_relapse: bool = Field(examples=[False])
+    reason: str = Field(examples=["Home visit confirmed the report."])
+    at: dt.datetime = Field(examples=["2026-11-05T09:12:00+08:00"])
+
+
+class CaseDetail(Case):
+    transitions: list[Transition]
+
+
+class Intervention(Schema):
+    id: int = Field(examples=[40])
+    case: int = Field(examples=[901])
+    date: dt.date = Field(examples=["2026-11-06"])
+    type: str = Field(examples=["aid"])
+    provider: str = Field(examples=["Dinsos Kota Samarinda"])
+    outcome: str = Field(examples=["Food parcel delivered"])
+    notes: str = Field(examples=[""])
+
+
+class InterventionIn(Strict):
+    date: dt.date = Field(examples=["2026-11-06"])
+    type: InterventionCode = Field(examples=["aid"])
+    provider: str = Field("", examples=["Dinsos Kota Samarinda"])
+    outcome: str = Field("", examples=["Food parcel delivered"])
+    notes: str = ""
+
+
+class Page(Schema):
+    next: str | None = Field(
+        description="Pass as `after` for the next page; null on the last page.",
+        examples=["WyIyMDI2LTExLTA0Iiw5MDFd:1tX..."],
+    )
+    count: int = Field(examples=[1])
+    count_capped: bool = Field(description="True when there are more than `count`.")
+
+
+class CasePage(Page):
+    results: list[Case]
+
+
+class PersonPage(Page):
+    results: list[Person]
+
+
+class CaseFilters(Strict):
+    category: int | None = None
+    status: StatusCode | None = None
+    programme: ProgrammeCode | None = None
+    open_against_target: bool | None = None
+    regency: str | None = Field(None, examples=["64.72"])
+    district: str | None = None
+    village: str | None = None
+    registered_from: dt.date | None = None
+    registered_to: dt.date | None = None
+    sort: Literal["newest", "oldest", "found"] | None = None
+    size: Literal[25, 50, 100] | None = Field(None, description="Rows per page (default 25).")
+    after: str | None = Field(None, description="The `next` of the previous page.")
+
+
+class PersonFilters(Strict):
+    size: Literal[25, 50, 100] | None = None
+    after: str | None = None
