@@ -59,7 +59,7 @@ def page_of(queryset, *, field: str, descending: bool, after: str | None, size: 
         field=field,
         descending=descending,
         cursor=after,
-        size=size if size in PAGE_SIZES else PAGE_SIZES[0],
+        size=min(size or PAGE_SIZES[0], PAGE_SIZES[-1]),
     )
 
 

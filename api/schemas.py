@@ -10,7 +10,10 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from cases.models import CaseSource, CaseStatus, CloseReason, InterventionType, Programme, Sex
+from pmks_portal.pagination import PAGE_SIZES
 
+# The largest page a list page offers is the largest the API returns.
+MAX_PAGE_SIZE = PAGE_SIZES[-1]
 SexCode = Literal[tuple(Sex.values)]
 StatusCode = Literal[tuple(CaseStatus.values)]
 ProgrammeCode = Literal[tuple(Programme.values)]
@@ -202,10 +205,10 @@ class CaseFilters(Strict):
     registered_from: dt.date | None = None
     registered_to: dt.date | None = None
     sort: Literal["newest", "oldest", "found"] | None = None
-    size: Literal[25, 50, 100] | None = Field(None, description="Rows per page (default 25).")
+    size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description="Rows per page (25).")
     after: str | None = Field(None, description="The `next` of the previous page.")
 
 
 class PersonFilters(Strict):
-    size: Literal[25, 50, 100] | None = None
+    size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description="Rows per page (25).")
     after: str | None = None

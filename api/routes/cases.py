@@ -1,6 +1,7 @@
 """Persons, cases, their status transitions and interventions: the pages' services, as JSON."""
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -182,11 +183,10 @@ def case_transition(request, pk: int, payload: schemas.TransitionIn):
     """Moves the case along its workflow (`next_statuses` says where), with a reason."""
     require(request, Capability.WRITE_RECORDS)
     case = access.get_object_for_user(Case.objects.all(), request.user, write=True, pk=pk)
-    form = valid_form(TransitionForm(form_data(payload.dict()), current_status=case.status))
-    cleaned = dict(form.cleaned_data)
-    if payload.effective_on is None:
-        cleaned["effective_on"] = None
-    services.case_transition(actor=request.user, case=case, **cleaned)
+    values = payload.dict()
+    values["effective_on"] = payload.effective_on or timezone.localdate()  # the form needs one
+    form = valid_form(TransitionForm(form_data(values), current_status=case.status))
+    services.case_transition(actor=request.user, case=case, **form.cleaned_data)
     readlog.served(request, Case, [case.pk])
     return case_detail_body(Case.objects.for_list().get(pk=case.pk))
 
