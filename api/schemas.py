@@ -212,3 +212,51 @@ class CaseFilters(Strict):
 class PersonFilters(Strict):
     size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description="Rows per page (25).")
     after: str | None = None
+
+
+class AggregateFilters(Strict):
+    from_month: str = Field(alias="from", examples=["2026-05"], description="YYYY-MM")
+    to_month: str = Field(alias="to", examples=["2026-10"], description="YYYY-MM, 24 at most")
+    regency: str | None = Field(None, examples=["64.72"])
+    programme: ProgrammeCode | None = None
+
+
+class Aggregate(Schema):
+    regency: str = Field(examples=["64.72"])
+    programme: str = Field(examples=["street_children"])
+    month: str = Field(examples=["2026-10"])
+    found: int = Field(examples=[4])
+    in_handling: int | None = Field(examples=[2])
+    resolved: int = Field(examples=[1])
+    relapsed: int = Field(examples=[0])
+    closed: int = Field(examples=[0])
+    remaining: int = Field(examples=[12])
+    estimated: bool = Field(
+        description="remaining worked out from the month's events, not counted",
+        examples=[False],
+    )
+
+
+ReportFileKind = Literal["pdf", "xlsx"]
+
+
+class ReportIn(Strict):
+    regency: str | None = Field(
+        None,
+        description="A regency/city in scope; null for the province roll-up.",
+        examples=["64.72"],
+    )
+    period: str = Field(examples=["2026-10"], description="2026-10, 2026-Q4 or 2026")
+
+
+class ReportRun(Schema):
+    id: str = Field(examples=["5f0c3a52-0a57-4d0e-9d59-0f9f3f8c7a10"])
+    regency: str | None = Field(examples=["64.72"])
+    period: str = Field(examples=["2026-10"])
+    status: str = Field(examples=["pending"])
+    progress: int = Field(examples=[0])
+    finished: bool = Field(examples=[False])
+    error: str = Field(examples=[""])
+    requested_at: dt.datetime = Field(examples=["2026-11-16T10:00:00+08:00"])
+    finished_at: dt.datetime | None = Field(examples=[None])
+    files: list[ReportFileKind] = Field(examples=[["pdf", "xlsx"]])
