@@ -4,6 +4,7 @@ Input schemas forbid unknown fields: a misspelt field is a 400, never silently d
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from ninja import Field, Schema
@@ -260,3 +261,73 @@ class ReportRun(Schema):
     requested_at: dt.datetime = Field(examples=["2026-11-16T10:00:00+08:00"])
     finished_at: dt.datetime | None = Field(examples=[None])
     files: list[ReportFileKind] = Field(examples=[["pdf", "xlsx"]])
+
+
+class Kube(Schema):
+    id: int = Field(examples=[12])
+    name: str = Field(examples=["KUBE Maju Bersama"])
+    registration_number: str = Field(examples=["KUBE/64.72/2026/0001"])
+    year_formed: int = Field(examples=[2026])
+    regency: str = Field(examples=["64.72"])
+    district: str | None = Field(examples=["64.72.01"])
+    village: str | None = Field(examples=["64.72.01.1001"])
+    business_type: int = Field(examples=[2])
+    business_description: str = Field(examples=["Ternak ayam petelur"])
+    bank_account_number: str = Field(description="Always masked.", examples=["******7890"])
+    status: str = Field(examples=["active"])
+    stage: str = Field(examples=["tumbuh"])
+    last_report_month: dt.date | None = Field(examples=["2026-10-01"])
+    version: int = Field(examples=[1])
+
+
+class KubePage(Page):
+    results: list[Kube]
+
+
+class KubeIn(Strict):
+    name: str = Field(examples=["KUBE Maju Bersama"])
+    registration_number: str = Field("", description="Empty: one is given.")
+    sk_number: str = ""
+    sk_date: dt.date | None = None
+    year_formed: int = Field(examples=[2026])
+    district: str | None = Field(None, examples=["64.72.01"])
+    village: str | None = Field(None, examples=["64.72.01.1001"])
+    address: str = ""
+    business_type: int = Field(examples=[2])
+    business_description: str = Field("", examples=["Ternak ayam petelur"])
+    bank_name: str = ""
+    bank_account_number: str = ""
+    bank_account_name: str = ""
+    pendamping_name: str = ""
+    pendamping_phone: str = ""
+    regency: str | None = Field(None, description="Optional; must be the client's own regency.")
+
+
+class KubeReport(Schema):
+    id: int = Field(examples=[301])
+    kube: int = Field(examples=[12])
+    month: str = Field(examples=["2026-10"])
+    revenue: Decimal = Field(examples=["4500000"])
+    costs: Decimal = Field(examples=["3000000"])
+    profit: Decimal = Field(examples=["1500000"])
+    capital: Decimal = Field(examples=["12000000"])
+    iks_collected: Decimal = Field(examples=["150000"])
+    iks_used: Decimal = Field(examples=["0"])
+    meetings_held: int = Field(examples=[2])
+    bookkeeping_kept: bool = Field(examples=[True])
+    problems: str = Field(examples=[""])
+    received_on: dt.date = Field(examples=["2026-11-05"])
+    is_late: bool = Field(examples=[False])
+
+
+class KubeReportIn(Strict):
+    month: str = Field(examples=["2026-10"], description="YYYY-MM")
+    revenue: Decimal = Field(examples=["4500000"], description="Rupiah")
+    costs: Decimal = Field(examples=["3000000"])
+    capital: Decimal = Field(examples=["12000000"])
+    iks_collected: Decimal | None = Field(None, examples=["150000"])
+    iks_used: Decimal | None = None
+    meetings_held: int = Field(0, examples=[2])
+    bookkeeping_kept: bool = False
+    problems: str = ""
+    pendamping_notes: str = ""
