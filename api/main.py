@@ -10,7 +10,7 @@ from ninja import NinjaAPI, Swagger
 
 from api import errors
 from api.auth import AUTH
-from api.routes import cases, kube, reference, reports
+from api.routes import cases, kube, rakornis, reference, reports
 
 api = NinjaAPI(
     title="Portal PMKS Kalimantan Timur API",
@@ -34,3 +34,4 @@ api.add_router("", cases.router)
 api.add_router("", reference.router)
 api.add_router("", reports.router)
 api.add_router("", kube.router)
+api.add_router("", rakornis.router)

@@ -331,3 +331,29 @@ class KubeReportIn(Strict):
     bookkeeping_kept: bool = False
     problems: str = ""
     pendamping_notes: str = ""
+
+
+class FollowUp(Schema):
+    id: int = Field(examples=[77])
+    meeting: int = Field(examples=[5])
+    recommendation_number: int = Field(examples=[3])
+    recommendation: str = Field(examples=["Data anak jalanan diverifikasi bersama Satpol PP."])
+    regency: str | None = Field(examples=["64.72"])
+    status: str = Field(examples=["in_progress"])
+    due_on: dt.date = Field(examples=["2026-12-31"])
+    summary: str = Field(examples=["Verifikasi 40 anak di 3 kecamatan."])
+    started_on: dt.date | None = Field(examples=["2026-11-02"])
+    completed_on: dt.date | None = Field(examples=[None])
+    last_update_on: dt.date | None = Field(examples=["2026-11-10"])
+    version: int = Field(examples=[2])
+
+
+class FollowUpPage(Page):
+    results: list[FollowUp]
+
+
+class FollowUpUpdateIn(Strict):
+    status: str = Field(examples=["in_progress"])
+    happened_on: dt.date = Field(examples=["2026-11-10"])
+    note: str = Field(examples=["Verifikasi 40 anak di 3 kecamatan."])
+    version: int | None = Field(None, description="The follow-up's version as read.", examples=[1])
