@@ -12,7 +12,21 @@ from api import errors
 from api.auth import AUTH
 from api.routes import cases, kube, rakornis, reference, reports
 
-api = NinjaAPI(
+
+class PortalAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """The framework copies a query field's pydantic `examples` (a list) onto its parameter,
+        where OpenAPI 3 wants a map: the parameter gets the first as its `example` instead."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                for parameter in operation.get("parameters", ()):
+                    if isinstance(parameter.get("examples"), list):
+                        parameter["example"] = parameter.pop("examples")[0]
+        return schema
+
+
+api = PortalAPI(
     title="Portal PMKS Kalimantan Timur API",
     version="1",
     description=str(

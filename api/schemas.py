@@ -184,7 +184,9 @@ class Page(Schema):
         examples=["WyIyMDI2LTExLTA0Iiw5MDFd:1tX..."],
     )
     count: int = Field(examples=[1])
-    count_capped: bool = Field(description="True when there are more than `count`.")
+    count_capped: bool = Field(
+        description="True when there are more than `count`.", examples=[False]
+    )
 
 
 class CasePage(Page):
