@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from api import readlog, schemas
+from api.auth import guarded
 from api.common import (
     form_data,
     id_number,
@@ -150,11 +151,11 @@ def case_detail(request, pk: int):
     "/cases/",
     response={201: schemas.CaseDetail, **ERRORS},
     url_name="cases",
+    auth=guarded(Capability.WRITE_RECORDS),
     openapi_extra={"requestBody": {"description": "A case of a person of the caller's regency."}},
 )
 def case_create(request, payload: schemas.CaseIn):
     """Opens a case through the same service and checks as the case form."""
-    require(request, Capability.WRITE_RECORDS)
     regency = own_regency(request, payload.regency)
     person = Person.objects.visible_to(request.user).current().filter(pk=payload.person).first()
     if person is None or not person.writable_by(request.user):
@@ -178,11 +179,11 @@ def case_create(request, payload: schemas.CaseIn):
     "/cases/{int:pk}/transitions/",
     response={200: schemas.CaseDetail, **ERRORS},
     url_name="case-transition",
+    auth=guarded(Capability.WRITE_RECORDS, Case, write=True),
 )
 def case_transition(request, pk: int, payload: schemas.TransitionIn):
     """Moves the case along its workflow (`next_statuses` says where), with a reason."""
-    require(request, Capability.WRITE_RECORDS)
-    case = access.get_object_for_user(Case.objects.all(), request.user, write=True, pk=pk)
+    case = request.api_object
     values = payload.dict()
     values["effective_on"] = payload.effective_on or timezone.localdate()  # the form needs one
     form = valid_form(TransitionForm(form_data(values), current_status=case.status))
@@ -208,10 +209,10 @@ def intervention_list(request, pk: int):
     "/cases/{int:pk}/interventions/",
     response={201: schemas.Intervention, **ERRORS},
     url_name="case-interventions",
+    auth=guarded(Capability.WRITE_RECORDS, Case, write=True),
 )
 def intervention_add(request, pk: int, payload: schemas.InterventionIn):
-    require(request, Capability.WRITE_RECORDS)
-    case = access.get_object_for_user(Case.objects.all(), request.user, write=True, pk=pk)
+    case = request.api_object
     form = valid_form(InterventionForm(form_data(payload.dict())))
     intervention = services.intervention_add(actor=request.user, case=case, data=form.cleaned_data)
     return Status(201, intervention_body(intervention))
@@ -241,12 +242,12 @@ def person_detail(request, pk: int):
     "/persons/",
     response={201: schemas.Person, 409: schemas.Pending, **ERRORS},
     url_name="persons",
+    auth=guarded(Capability.WRITE_RECORDS),
 )
 def person_create(request, payload: schemas.PersonIn):
     """Registers a person with the person form's checks: NIK structure, an NIK registered
     already (409 duplicate_nik), and warnings (409 needs_confirmation: send again with
     `"confirm": true`)."""
-    require(request, Capability.WRITE_RECORDS)
     regency = own_regency(request, payload.regency)
     form = valid_form(
         PersonForm(form_data(payload.dict(exclude={"regency"})), regency_code=regency.code)

@@ -3,6 +3,7 @@
 from ninja import Query, Router, Status
 
 from api import readlog, schemas
+from api.auth import guarded
 from api.common import form_data, own_regency, page_body, page_of, require, valid_form
 from kube import services as kube_services
 from kube.forms import KubeForm, ReportForm
@@ -65,10 +66,14 @@ def kube_list(request, filters: Query[schemas.PersonFilters]):
     return page_body(page, [kube_body(k) for k in page.rows])
 
 
-@router.post("/kube/", response={201: schemas.Kube, **ERRORS}, url_name="kube-groups")
+@router.post(
+    "/kube/",
+    response={201: schemas.Kube, **ERRORS},
+    url_name="kube-groups",
+    auth=guarded(Capability.WRITE_RECORDS),
+)
 def kube_create(request, payload: schemas.KubeIn):
     """Registers a group with the group form's checks (kube.services.kube_create)."""
-    require(request, Capability.WRITE_RECORDS)
     regency = own_regency(request, payload.regency)
     values = payload.dict(exclude={"regency"})
     form = valid_form(KubeForm(form_data(values), regency_code=regency.code))
@@ -101,12 +106,12 @@ def kube_report_list(request, pk: int):
     "/kube/{int:pk}/reports/",
     response={201: schemas.KubeReport, **ERRORS},
     url_name="kube-reports",
+    auth=guarded(Capability.WRITE_RECORDS, Kube, write=True),
 )
 def kube_report_add(request, pk: int, payload: schemas.KubeReportIn):
     """A group's monthly report, checked as the report form and kube.services.report_add do:
     one per month, never a future month, no negative amounts; profit = revenue − costs."""
-    require(request, Capability.WRITE_RECORDS)
-    kube = access.get_object_for_user(Kube.objects.all(), request.user, write=True, pk=pk)
+    kube = request.api_object
     # Amounts go to the form as Decimals, which its Rupiah fields take as they are.
     form = valid_form(ReportForm(form_data(payload.dict())))
     report = kube_services.report_add(actor=request.user, kube=kube, data=form.report_data())

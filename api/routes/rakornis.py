@@ -4,6 +4,7 @@ on its own through rakornis' service (FollowUp.writable_by decides, as on the pa
 from ninja import Query, Router, Status
 
 from api import readlog, schemas
+from api.auth import guarded
 from api.common import form_data, page_body, page_of, require, valid_form
 from pmks_portal import access
 from pmks_portal.access import Capability
@@ -64,12 +65,12 @@ def follow_up_detail(request, pk: int):
     "/follow-ups/{int:pk}/updates/",
     response={200: schemas.FollowUp, 409: schemas.Error, **ERRORS},
     url_name="follow-up-updates",
+    auth=guarded(Capability.READ_RECORDS, FollowUp, write=True),
 )
 def follow_up_update(request, pk: int, payload: schemas.FollowUpUpdateIn):
     """The responsible regency reports: the status reached, what was done, when. `version` is
     the follow-up's as read: someone else's save in between is a 409 and nothing is saved."""
-    require(request, Capability.READ_RECORDS)
-    follow_up = _follow_up(request, pk, write=True)
+    follow_up = request.api_object
     form = valid_form(FollowUpUpdateForm(form_data(payload.dict())))
     try:
         rakornis_services.follow_up_update(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from api import schemas
+from api.auth import guarded
 from api.common import require
 from api.errors import BadInput, form_errors
 from audit.services import audit_export
@@ -104,11 +105,11 @@ def run_body(run: ReportRun) -> dict:
     "/reports/",
     response={200: schemas.ReportRun, 202: schemas.ReportRun, **ERRORS},
     url_name="reports",
+    auth=guarded(Capability.READ_RECORDS),
 )
 def report_request(request, payload: schemas.ReportIn):
     """Asks for a report of a regency (or the province roll-up): 202 when it is queued, 200 when
     the same report exists already. Poll its status, then download its files."""
-    require(request, Capability.READ_RECORDS)
     data = {"scope": payload.regency or PROVINCE, "period": payload.period}
     form = ReportRequestForm(data, user=request.user)
     if not form.is_valid():
