@@ -5,7 +5,6 @@ pydantic types that validate the input, and its Swagger UI is served from the po
 static files (no CDN).
 """
 
-from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Swagger
 
 from api import errors
@@ -29,13 +28,13 @@ class PortalAPI(NinjaAPI):
 api = PortalAPI(
     title="Portal PMKS Kalimantan Timur API",
     version="1",
-    description=str(
-        _(
-            "Persons and PMKS cases, KUBE, Rakornis follow-ups, aggregates and reports of the "
-            "social-welfare office of Kalimantan Timur. Authenticate with `Authorization: "
-            "Bearer <token>` (an API client) or a signed-in session (CSRF token required on "
-            "unsafe methods). Identifiers are masked as on the portal's pages."
-        )
+    # For the developers of calling systems; the operations' messages follow Accept-Language.
+    description=(
+        "Persons and PMKS cases, KUBE, Rakornis follow-ups, aggregates and reports of the "
+        "social-welfare office of Kalimantan Timur. Authenticate with `Authorization: Bearer "
+        "<token>` (an API client) or a signed-in session (CSRF token required on unsafe "
+        "methods). Identifiers are masked as on the portal's pages. Errors: "
+        '`{"detail": text, "errors": {field: [messages]}}`.'
     ),
     urls_namespace="api",
     openapi_url="/schema/",
