@@ -141,8 +141,9 @@ def report_status(request, pk: uuid.UUID):
     response={200: None, **ERRORS},
     url_name="report-file",
     openapi_extra={
+        # An int key, as the framework's own: a "200" beside it is a duplicate key in the JSON.
         "responses": {
-            "200": {
+            200: {
                 "description": "The PDF or XLSX file.",
                 "content": {"application/pdf": {}, "application/vnd.ms-excel": {}},
             }

@@ -1,6 +1,7 @@
 """The OpenAPI 3 schema validates, lists every endpoint, and documents them with examples; the
 documentation page is served by the portal itself."""
 
+import json
 import re
 
 import pytest
@@ -54,6 +55,19 @@ def _unexampled(schema: dict, node: dict, path: str, required_only: bool) -> lis
 def test_the_schema_is_valid_openapi_3(schema):
     assert schema["openapi"].startswith("3.")
     validate(schema)
+
+
+def test_the_schema_has_no_duplicate_keys(kaltim):
+    """Swagger UI reads the schema as YAML, which refuses a key twice (JSON parsers keep one)."""
+    duplicates = []
+
+    def keep(pairs):
+        keys = [key for key, _value in pairs]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(Client().get("/api/v1/schema/").content, object_pairs_hook=keep)
+    assert not duplicates
 
 
 def test_every_endpoint_is_in_the_schema(schema):
