@@ -12,7 +12,9 @@ from django.utils import timezone
 from api.clients import api_client_create
 from cases.categories_data import load_default_categories
 from cases.models import Category, CategoryAlias
-from tests.cases.conftest import register
+
+# The registry's two street children, one per city, as the case tests register them.
+from tests.cases.conftest import balikpapan_case, samarinda_case  # noqa: F401 - fixtures
 
 # A fixed WITA clock: the cases below were found on 2026-10-01.
 NOW = dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -87,19 +89,3 @@ def samarinda_reader(admin, samarinda):
 @pytest.fixture
 def province_aggregates(admin):
     return ApiCaller(issue(admin, name="Satu Data", can_read=False, can_aggregate=True).token)
-
-
-@pytest.fixture
-def samarinda_case(samarinda_staff):
-    return register(samarinda_staff, name="Rudi Hartono", nik="6472051705120003")
-
-
-@pytest.fixture
-def balikpapan_case(balikpapan_staff):
-    return register(
-        balikpapan_staff,
-        name="Dewi Lestari",
-        nik="6471025708110002",
-        sex="P",
-        birth_date=dt.date(2011, 8, 17),
-    )
