@@ -79,7 +79,47 @@ def can(user, capability: Capability) -> bool:
     """Whether the user's role grants the capability."""
     if not _is_usable_account(user):
         return False
-    return capability in CAPABILITIES.get(user.role, frozenset())
+    granted = capability in CAPABILITIES.get(user.role, frozenset())
+    return granted and api_client_allows(user, capability)
+
+
+# --- API clients (api/) ---------------------------------------------------------------------
+# An API client acts as its service account, whose role and regency match the client's scope;
+# the client's own capabilities (read / write / aggregates) then narrow what that role grants.
+# The API's authentication marks the account with them (API_CLIENT_ATTRIBUTE) per request.
+API_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    "read": frozenset({Capability.READ_RECORDS}),
+    # Writers register persons, so they see the NIK in full as the regency's staff do.
+    "write": frozenset({Capability.WRITE_RECORDS, Capability.SEE_FULL_IDS}),
+    "aggregates": frozenset({Capability.VIEW_PROVINCE_DASHBOARD}),
+}
+API_CLIENT_ATTRIBUTE = "api_client_capabilities"
+# The policy of the API's URLs: the API authenticates (token or session) and every operation
+# checks its capability through can(); anonymous callers get a 401, not the sign-in page.
+API_POLICY = "api"
+
+
+def api_client_allows(user, capability: Capability) -> bool:
+    """True for a person; for an API client, whether its capabilities include this one."""
+    names = getattr(user, API_CLIENT_ATTRIBUTE, None)
+    if names is None:
+        return True
+    return any(capability in API_CAPABILITIES[name] for name in names)
+
+
+def api_aggregates_allowed(user) -> bool:
+    """Aggregates need the client's `aggregates` capability; a person needs to read records."""
+    if getattr(user, API_CLIENT_ATTRIBUTE, None) is None:
+        return can(user, Capability.READ_RECORDS)
+    return _is_usable_account(user) and "aggregates" in getattr(user, API_CLIENT_ATTRIBUTE)
+
+
+def api_endpoint(view: Callable) -> Callable:
+    """Marks an API URL: authenticated and authorised by the API itself (see API_POLICY)."""
+    return _mark(login_not_required(view), API_POLICY)
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def regency_limit(user) -> str | None:

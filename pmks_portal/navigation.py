@@ -31,6 +31,7 @@ MENU = [
     MenuEntry(_("Regions"), "regions:list", None),
     MenuEntry(_("Reports"), "reports:runs", Capability.READ_RECORDS),
     MenuEntry(_("Users"), "accounts:user-list", Capability.MANAGE_USERS, ADMINISTRATION),
+    MenuEntry(_("API clients"), "api_clients:list", Capability.MANAGE_USERS, ADMINISTRATION),
     MenuEntry(_("PMKS categories"), "categories:list", Capability.MANAGE_REFERENCE, ADMINISTRATION),
     MenuEntry(_("Targets"), "reports:targets", Capability.MANAGE_REFERENCE, ADMINISTRATION),
 ]

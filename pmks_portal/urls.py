@@ -56,4 +56,7 @@ urlpatterns = [
     path("kube/", include("kube.urls")),
     path("rakornis/", include("rakornis.urls")),
     path("laporan/", include("reports.urls")),
+    # The REST API (api/) and the administrators' pages for its clients.
+    path("api/v1/", include("api.urls")),
+    path("klien-api/", include("api.admin_urls")),
 ]
