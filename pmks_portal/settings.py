@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "kube",
     "rakornis",
     "reports",
+    # --- privacy (#17): UU 27/2022 duties and the public open-data page
+    "privacy",
 ]
 
 MIDDLEWARE = [

@@ -54,4 +54,6 @@ urlpatterns = [
     path("kube/", include("kube.urls")),
     path("rakornis/", include("rakornis.urls")),
     path("laporan/", include("reports.urls")),
+    # --- privacy (#17)
+    path("data-terbuka/", include("privacy.urls")),
 ]
