@@ -13,6 +13,7 @@ two-way method does not protect. Stocks at two month-ends are not sums of one an
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -22,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Category
 from privacy.suppression import TOTAL, Table, suppress, unprotected
@@ -31,6 +33,8 @@ from reports.indicators import add_months, month_start
 from reports.models import CaseStock, SummaryState
 from reports.periods import MONTH, YEAR, Period, parse_period, previous_month
 from reports.summary import current_month, province_regencies
+
+logger = logging.getLogger("pmks.privacy.opendata")
 
 CACHE_SECONDS = 900
 
@@ -96,14 +100,15 @@ def publication(period: Period) -> Publication:
     try:
         found = cache.get(key)
     except Exception:  # noqa: BLE001 - a cache outage costs queries, never the page
+        logger.warning("open-data cache unavailable", exc_info=True)
         found = None
     if found is not None:
         return found
     result = _build(period, month, min((at for _c, at in states), default=None))
     try:
         cache.set(key, result, CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
-        pass
+    except Exception:  # noqa: BLE001 - the next request computes it again
+        logger.warning("open-data cache unavailable", exc_info=True)
     return result
 
 
@@ -246,49 +251,67 @@ def dictionary_rows(pub: Publication):
         else _("not built yet")
     )
     yield ("field", "definition")
-    yield (
-        "table",
-        _(
-            "targets: cases still open against a national target; categories: cases on the register by PMKS category"
-        ),
-    )
-    yield ("period", _("The period asked for: a month (YYYY-MM) or a year (YYYY)"))
-    yield (
-        "as_at_month_end",
-        _(
-            "The month at whose end the cases are counted: the period's last month, or the current month for the current period"
-        ),
-    )
-    yield (
-        "row_code",
-        _(
-            "Kemendagri code of the regency/city (64 = the province), or the PMKS category code (Permensos 8/2012); 'total' = all categories"
-        ),
-    )
-    yield (
-        "column_code",
-        _("The target programme, or the Kemendagri code of the regency/city (64 = the province)"),
-    )
-    yield (
-        "value",
-        _(
-            "A count of persons' cases. '< 5': between 1 and 4, withheld to protect the persons. 'x': 5 or more, withheld so that a '< 5' cannot be worked out from the totals. See docs/OPEN-DATA.md"
-        ),
-    )
-    yield (
-        "open against a target",
-        _(
-            "Street children and prostitution: the case is not resolved or closed; pasung: the person is still restrained and the case not closed"
-        ),
-    )
-    yield (
-        "source",
-        _(
-            "The case register of the Dinas Sosial Provinsi Kalimantan Timur PMKS portal, through the dashboards' monthly summary"
-        ),
-    )
+    for name, definition in DICTIONARY:
+        yield (name, str(definition))
     yield ("data as of", as_of)
-    yield ("licence", _("Region codes: idn-area-data (Kemendagri), Open Database License 1.0"))
+
+
+DICTIONARY = (
+    (
+        "table",
+        gettext_lazy(
+            "targets: cases still open against a national target; "
+            "categories: cases on the register by PMKS category"
+        ),
+    ),
+    ("period", gettext_lazy("The period asked for: a month (YYYY-MM) or a year (YYYY)")),
+    (
+        "as_at_month_end",
+        gettext_lazy(
+            "The month at whose end the cases are counted: the period's last month, "
+            "or the current month for the current period"
+        ),
+    ),
+    (
+        "row_code",
+        gettext_lazy(
+            "Kemendagri code of the regency/city (64 = the province), or the PMKS category "
+            "code (Permensos 8/2012); 'total' = all categories"
+        ),
+    ),
+    (
+        "column_code",
+        gettext_lazy(
+            "The target programme, or the Kemendagri code of the regency/city (64 = the province)"
+        ),
+    ),
+    (
+        "value",
+        gettext_lazy(
+            "A count of cases. '< 5': between 1 and 4, withheld to protect the persons. "
+            "'x': 5 or more, withheld so that a '< 5' cannot be worked out from the totals "
+            "(docs/OPEN-DATA.md)"
+        ),
+    ),
+    (
+        "open against a target",
+        gettext_lazy(
+            "Street children and prostitution: the case is not resolved or closed; pasung: "
+            "the person is still restrained and the case not closed"
+        ),
+    ),
+    (
+        "source",
+        gettext_lazy(
+            "The case register of the Dinas Sosial Provinsi Kalimantan Timur PMKS portal, "
+            "through the dashboards' monthly summary"
+        ),
+    ),
+    (
+        "licence",
+        gettext_lazy("Region codes: idn-area-data (Kemendagri), Open Database License 1.0"),
+    ),
+)
 
 
 def recent_months(month: date, count: int = 24) -> list[date]:
