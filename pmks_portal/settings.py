@@ -213,6 +213,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "kube.tasks.recompute_stages",
         "schedule": crontab(hour=2, minute=30),
     },
+    # --- privacy (#17): crontab "0 3 * * *": every night at 03:00 WITA, after the summary's
+    # reconciliation, pseudonymise the persons all of whose cases are past retention.
+    "privacy-retention": {
+        "task": "privacy.tasks.pseudonymise_past_retention",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 
 # Authentication
