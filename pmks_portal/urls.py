@@ -56,4 +56,5 @@ urlpatterns = [
     path("laporan/", include("reports.urls")),
     # --- privacy (#17)
     path("data-terbuka/", include("privacy.urls")),
+    path("pdp/", include("privacy.pdp_urls")),
 ]

@@ -87,7 +87,7 @@ def due_person_ids(as_of: date) -> list[int]:
         Person.objects.filter(cases__isnull=False)
         .exclude(pk__in=kept)
         .exclude(pk__in=Pseudonymised.objects.values("person_id"))
-        .exclude(pk__in=KubeMember.objects.filter(left_on__isnull=True).values("person_id"))
+        .exclude(pk__in=KubeMember.objects.filter(is_current=True).values("person_id"))
         .values_list("pk", flat=True)
         .distinct()
         .order_by("pk")

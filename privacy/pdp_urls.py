@@ -1,0 +1,15 @@
+from django.urls import path
+
+from privacy import subject_views
+
+app_name = "pdp"
+
+urlpatterns = [
+    path("permintaan/", subject_views.request_list, name="requests"),
+    path("permintaan/baru/<int:person_pk>/", subject_views.request_create, name="request-create"),
+    path("permintaan/<int:pk>/", subject_views.request_detail, name="request"),
+    path("permintaan/<int:pk>/json/", subject_views.request_json, name="request-json"),
+    path("permintaan/<int:pk>/pdf/", subject_views.request_pdf, name="request-pdf"),
+    path("permintaan/<int:pk>/selesai/", subject_views.request_answer, name="request-answer"),
+    path("permintaan/<int:pk>/koreksi/", subject_views.request_correct, name="request-correct"),
+]
