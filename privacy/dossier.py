@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Preformatted, SimpleDocTemplate, Spacer
 
 from audit.models import AuditEvent
 from cases.models import Case, Person
@@ -200,10 +200,18 @@ def as_json(data: dict) -> bytes:
 
 STYLES = getSampleStyleSheet()
 BODY = ParagraphStyle("dossier", parent=STYLES["BodyText"], fontSize=8.5, leading=10.5)
+LINES = ParagraphStyle("dossier_lines", parent=STYLES["Code"], fontSize=7.5, leading=9)
+# Characters per printed line at 7.5 pt Courier across A4 less margins.
+LINE_LENGTH = 118
+# Lines per block: a block is laid out at once, so blocks keep memory flat on long histories.
+BLOCK = 60
 
 
 def as_pdf(data: dict) -> bytes:
-    """The same content as the JSON, section by section, readable on paper."""
+    """The same content as the JSON, section by section, readable on paper.
+
+    Printed as preformatted lines (not paragraphs): a long history of thousands of events is
+    laid out in seconds, where paragraphs took most of a minute."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
@@ -230,26 +238,36 @@ def as_pdf(data: dict) -> bytes:
     ]
     for title, items in sections:
         story += [Spacer(1, 4 * mm), Paragraph(escape(title), STYLES["Heading2"])]
-        if not items:
-            story.append(Paragraph("—", BODY))
+        lines = []
         for item in items:
-            story.append(Paragraph(_lines(item), BODY))
-            story.append(Spacer(1, 2 * mm))
+            lines += _lines(item)
+            lines.append("")
+        for start in range(0, max(len(lines), 1), BLOCK):
+            story.append(
+                Preformatted(
+                    "\n".join(lines[start : start + BLOCK]) or "—",
+                    LINES,
+                    maxLineLength=LINE_LENGTH,
+                    newLineChars="  ",
+                )
+            )
     doc.build(story)
     return buffer.getvalue()
 
 
-def _lines(item, depth: int = 0) -> str:
-    parts = []
+def _lines(item: dict, depth: int = 0) -> list[str]:
+    indent = "  " * depth
+    lines = []
     for key, value in item.items():
-        label = "&nbsp;" * 4 * depth + f"<b>{escape(str(key))}</b>: "
         if isinstance(value, dict):
-            parts.append(label + "<br/>" + _lines(value, depth + 1))
+            lines.append(f"{indent}{key}:")
+            lines += _lines(value, depth + 1)
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            parts.append(label + "<br/>" + "<br/>".join(_lines(v, depth + 1) for v in value))
+            lines.append(f"{indent}{key}:")
+            for entry in value:
+                lines += _lines(entry, depth + 1)
+                lines.append("")
         else:
-            text = (
-                json.dumps(value, default=_plain, ensure_ascii=False) if value is not None else "—"
-            )
-            parts.append(label + escape(text.strip('"')))
-    return "<br/>".join(parts)
+            text = "—" if value is None else json.dumps(value, default=_plain, ensure_ascii=False)
+            lines.append(f"{indent}{key}: {text.strip(chr(34))}")
+    return lines
