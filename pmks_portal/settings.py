@@ -57,6 +57,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The province this portal serves (Kemendagri code); regions and access are scoped to it.
 PMKS_PROVINCE_CODE = env_str("PMKS_PROVINCE_CODE", "64")
+
+# --- privacy (#17): the data protection officer (UU 27/2022 arts. 53-54), shown on the About
+# and open-data pages. Set by the agency's decree; empty fields are shown as not yet named.
+PMKS_DPO = {
+    "name": env_str("PMKS_DPO_NAME"),
+    "unit": env_str("PMKS_DPO_UNIT", "Dinas Sosial Provinsi Kalimantan Timur"),
+    "email": env_str("PMKS_DPO_EMAIL"),
+    "phone": env_str("PMKS_DPO_PHONE"),
+    "address": env_str("PMKS_DPO_ADDRESS"),
+}
 # The official region list, installed from the npm package idn-area-data (ODbL 1.0).
 REGIONS_DATA_DIR = Path(
     env_str("PMKS_REGIONS_DATA_DIR", str(BASE_DIR / "node_modules" / "idn-area-data" / "data"))

@@ -264,6 +264,21 @@ class Breach(models.Model):
     def deadline(self):
         return self.found_at + ANSWER_WITHIN
 
+    def notified_at(self, recipient: str):
+        """When the first notice to the recipient went out (from prefetched notifications)."""
+        return min(
+            (n.sent_at for n in self.notifications.all() if n.recipient == recipient),
+            default=None,
+        )
+
+    @property
+    def authority_notified_at(self):
+        return self.notified_at(BreachNotification.Recipient.AUTHORITY)
+
+    @property
+    def subjects_notified_at(self):
+        return self.notified_at(BreachNotification.Recipient.SUBJECTS)
+
     def writable_by(self, user) -> bool:
         return access.can(user, access.Capability.MANAGE_PRIVACY)
 

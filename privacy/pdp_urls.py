@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import subject_views
+from privacy import register_views, subject_views
 
 app_name = "pdp"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("permintaan/<int:pk>/pdf/", subject_views.request_pdf, name="request-pdf"),
     path("permintaan/<int:pk>/selesai/", subject_views.request_answer, name="request-answer"),
     path("permintaan/<int:pk>/koreksi/", subject_views.request_correct, name="request-correct"),
+    path("pelanggaran/", register_views.breach_list, name="breaches"),
+    path("pelanggaran/<int:pk>/", register_views.breach_detail, name="breach"),
+    path("pelanggaran/<int:pk>/pemberitahuan/", register_views.breach_notify, name="breach-notify"),
+    path("register/", register_views.register, name="register"),
+    path("register/baru/", register_views.activity_edit, name="activity-create"),
+    path("register/<int:pk>/", register_views.activity_edit, name="activity-edit"),
 ]

@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -38,6 +39,7 @@ def open_data(request):
             "months": opendata.recent_months(current_month()),
             "years": opendata.recent_years(current_month()),
             "cacheable_page": True,
+            "dpo": settings.PMKS_DPO,
         },
         status=400 if error else 200,
     )
