@@ -1,7 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from privacy.models import Breach, BreachNotification, ProcessingActivity, SubjectRequest
+from privacy.models import (
+    Breach,
+    BreachNotification,
+    ProcessingActivity,
+    Referral,
+    SubjectRequest,
+)
 from privacy.subjects import CORRECTABLE
 
 
@@ -47,3 +53,10 @@ class ProcessingActivityForm(forms.ModelForm):
             "retention",
             "safeguards",
         ]
+
+
+class ReferralForm(forms.ModelForm):
+    class Meta:
+        model = Referral
+        fields = ["agency", "shared", "purpose", "shared_on"]
+        widgets = {"shared_on": forms.DateInput(attrs={"type": "date"})}
