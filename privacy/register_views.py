@@ -52,7 +52,6 @@ def breach_notify(request, pk):
         request,
         "privacy/breach_detail.html",
         {"breach": breach, "notifications": breach.notifications.all(), "form": form},
-        status=400,
     )
 
 
