@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import Category
 from privacy.models import (
     Breach,
     BreachNotification,
+    LegalHold,
     ProcessingActivity,
     Referral,
     SubjectRequest,
@@ -60,3 +62,18 @@ class ReferralForm(forms.ModelForm):
         model = Referral
         fields = ["agency", "shared", "purpose", "shared_on"]
         widgets = {"shared_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class RetentionRuleForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
+    years = forms.IntegerField(label=_("Years after the case ends"), min_value=0, max_value=100)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LegalHoldForm(forms.Form):
+    person = forms.IntegerField(label=_("Person number"), min_value=1)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LiftHoldForm(forms.Form):
+    hold = forms.ModelChoiceField(queryset=LegalHold.objects.active())

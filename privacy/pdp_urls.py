@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy import referral_views, register_views, subject_views
+from privacy import referral_views, register_views, retention_views, subject_views
 
 app_name = "pdp"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("pelanggaran/<int:pk>/", register_views.breach_detail, name="breach"),
     path("pelanggaran/<int:pk>/pemberitahuan/", register_views.breach_notify, name="breach-notify"),
     path("rujukan/<int:case_pk>/", referral_views.case_referrals, name="referrals"),
+    path("retensi/", retention_views.retention_page, name="retention"),
     path("register/", register_views.register, name="register"),
     path("register/baru/", register_views.activity_edit, name="activity-create"),
     path("register/<int:pk>/", register_views.activity_edit, name="activity-edit"),

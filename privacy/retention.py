@@ -17,6 +17,7 @@ them or on one of their cases.
 import logging
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,6 +35,7 @@ from cases.models import (
     Person,
 )
 from kube.models import KubeMember
+from pmks_portal import access
 from pmks_portal.private_files import storage
 from privacy.models import LegalHold, Pseudonymised, RetentionRule, RetentionRun
 from privacy.retention_defaults import default_for
@@ -222,3 +224,62 @@ def _scrub(value, identifiers: set[str], *, whole: bool = False):
             for key, item in value.items()
         }
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Administration: rules and legal holds
+
+
+def _require_admin(actor) -> None:
+    if not access.can(actor, access.Capability.MANAGE_PRIVACY):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def retention_rule_set(*, actor, category: Category, years: int, reason: str) -> RetentionRule:
+    """Sets a category's retention period (audited, with the reason the DPO approved)."""
+    _require_admin(actor)
+    rule = RetentionRule.objects.filter(category=category).first()
+    old = rule.years if rule else default_for(category.code, category.cluster)[0]
+    rule = rule or RetentionRule(category=category)
+    rule.years, rule.reason, rule.updated_by = years, reason, actor
+    rule.full_clean()
+    rule.save()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        target=rule,
+        changes={"years": [old, years]},
+        reason=reason,
+    )
+    return rule
+
+
+@transaction.atomic
+def legal_hold_place(*, actor, person: Person, reason: str) -> LegalHold:
+    _require_admin(actor)
+    hold = LegalHold.objects.create(person=person, reason=reason, placed_by=actor)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=hold,
+        changes={"person": [None, person.pk]},
+        reason=reason,
+        regency_id=person.regency_id,
+    )
+    return hold
+
+
+@transaction.atomic
+def legal_hold_lift(*, actor, hold: LegalHold) -> LegalHold:
+    _require_admin(actor)
+    if hold.lifted_at is None:
+        hold.lifted_at, hold.lifted_by = timezone.now(), actor
+        hold.save(update_fields=["lifted_at", "lifted_by"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            target=hold,
+            changes={"lifted_at": [None, str(hold.lifted_at)]},
+        )
+    return hold

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from audit.models import AuditEvent
 from cases import services
@@ -180,3 +181,19 @@ def test_a_second_run_finds_nobody(registry):
         second = retention.retention_run()
     assert first.persons == 3 and second.persons == 0
     assert Case.objects.count() == 5
+
+
+def test_admins_set_periods_and_place_and_lift_holds(login, admin, samarinda_staff, registry):
+    client = login(admin)
+    url = reverse("pdp:retention")
+    street = registry["rudi"].category
+    client.post(url, {"action": "rule", "category": street.pk, "years": 7, "reason": "SK PPID"})
+    assert retention.retention_periods()[street.pk] == (7, "SK PPID")
+    dewi = registry["dewi"].person_id
+    client.post(url, {"action": "hold", "person": dewi, "reason": "Audit BPK"})
+    hold = LegalHold.objects.get(person_id=dewi)
+    assert dewi in retention.held_person_ids()
+    client.post(url, {"action": "lift", "hold": hold.pk})
+    assert dewi not in retention.held_person_ids()
+    assert "SK PPID" in client.get(url).content.decode()
+    assert login(samarinda_staff).post(url, {"action": "lift", "hold": 1}).status_code == 403
