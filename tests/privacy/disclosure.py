@@ -99,3 +99,17 @@ def pinned_small_counts(published: dict, rows, columns, row_totals, column_total
 
     search({})
     return [key for key, values in seen.items() if len(values) <= 1]
+
+
+def pinned_in(table) -> list:
+    """The small counts of a privacy.suppression.Table that its published view reveals."""
+    inner = sum(v for (r, c), v in table.values.items() if TOTAL not in (r, c))
+    return pinned_small_counts(
+        {key: table.shown(key) for key in table.values},
+        table.rows,
+        table.columns,
+        table.row_totals,
+        table.column_totals,
+        # Well above any value a withheld cell can take while a small count moves by 1 to 3.
+        cap=2 * inner + 10,
+    )

@@ -13,7 +13,7 @@ from cases.models import Category
 from privacy import opendata
 from privacy.suppression import SMALL, TOTAL
 from reports import figures, summary
-from tests.privacy.disclosure import pinned_small_counts
+from tests.privacy.disclosure import pinned_in
 from tests.reports.conftest import register
 
 pytestmark = pytest.mark.django_db
@@ -32,18 +32,6 @@ def registry(samarinda_staff, balikpapan_staff):
             register(balikpapan_staff, name=name, sex="P")
         summary.refresh()
         yield
-
-
-def _pinned(table) -> list:
-    cap = sum(v for (r, c), v in table.values.items() if TOTAL not in (r, c))
-    return pinned_small_counts(
-        {key: table.shown(key) for key in table.values},
-        table.rows,
-        table.columns,
-        table.row_totals,
-        table.column_totals,
-        cap=2 * cap + 10,
-    )
 
 
 def test_anyone_reads_the_page_without_signing_in_and_proxies_may_keep_it(client, registry):
@@ -82,8 +70,8 @@ def test_samarinda_is_shown_balikpapan_and_its_complement_are_not(client, regist
     assert table.marks[("64.71", street)] == SMALL
     # Province minus the shown regencies would give Balikpapan: so something else is withheld.
     assert table.shown((TOTAL, street)) == 9 or table.shown(("64.72", street)) == "x"
-    assert _pinned(table) == []
-    assert _pinned(pub.category_table) == []
+    assert pinned_in(table) == []
+    assert pinned_in(pub.category_table) == []
 
 
 def test_the_figures_are_the_dashboards(registry):
