@@ -10,6 +10,7 @@ from cases.models import (
     Category,
     CloseReason,
     Intervention,
+    LegalBasis,
     PasungDetail,
     PasungEvent,
     Person,
@@ -255,7 +256,11 @@ class CaseForm(DateInputsMixin, forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["category", "district", "village", "found_on", "source", "notes"]
+        fields = [
+            "category", "district", "village", "found_on", "source", "notes",
+            # --- privacy (#17)
+            "legal_basis", "consent_by", "consent_on", "consent_evidence",
+        ]  # fmt: skip
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, regency_code: str, **kwargs):
@@ -263,9 +268,14 @@ class CaseForm(DateInputsMixin, forms.ModelForm):
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["district"].queryset = regions_within(regency_code, Level.DISTRICT)
         self.fields["village"] = village_field(regency_code, label=_("Village"))
+        # --- privacy (#17): a form (or import) that does not say is under the public task.
+        self.fields["legal_basis"].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["is_pasung"], self.fields["restraint_form"]
+
+    def clean_legal_basis(self):
+        return self.cleaned_data.get("legal_basis") or LegalBasis.PUBLIC_TASK
 
     def clean(self):
         cleaned = super().clean()

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -173,6 +174,20 @@ class CaseSource(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
+# --- privacy (#17): the legal basis of processing a case (UU 27/2022 art. 20)
+class LegalBasis(models.TextChoices):
+    PUBLIC_TASK = "public_task", _("Public task: the social-welfare duty (UU 11/2009)")
+    CONSENT = "consent", _("Consent")
+
+
+class ConsentBy(models.TextChoices):
+    SUBJECT = "subject", _("The person")
+    GUARDIAN = "guardian", _("Parent or guardian")
+
+
+ADULT_AGE = 18
+
+
 class NameWord(models.Model):
     """A word found in some person's name (upper case), once: the vocabulary that a name search
     matches typed words against, by trigrams. Written by PostgreSQL triggers (migration 0006);
@@ -250,6 +265,17 @@ class Case(models.Model):
     status_changed_on = models.DateField(_("status since"))
     relapse_count = models.PositiveSmallIntegerField(_("relapses"), default=0)
     notes = models.TextField(_("notes"), blank=True)
+    # --- privacy (#17): why the agency may process this case, and the consent when that is why
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=16, choices=LegalBasis.choices, default=LegalBasis.PUBLIC_TASK
+    )
+    consent_by = models.CharField(
+        _("consent given by"), max_length=10, choices=ConsentBy.choices, blank=True
+    )
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_evidence = models.CharField(
+        _("where the signed consent is kept"), max_length=200, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -274,6 +300,26 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.category.code} · {self.person.name}"
+
+    def clean(self):
+        # Consent needs its proof (UU 27/2022 art. 24); a child's, the guardian's (art. 25).
+        if self.legal_basis != LegalBasis.CONSENT:
+            return
+        errors = {}
+        if not self.consent_by:
+            errors["consent_by"] = _("Say who gave the consent.")
+        if not self.consent_on:
+            errors["consent_on"] = _("Give the date of the consent.")
+        if not self.consent_evidence:
+            errors["consent_evidence"] = _("Say where the signed consent is kept.")
+        birth = self.person.birth_date if self.person_id else None
+        on = self.consent_on or self.found_on
+        if birth and on and self.consent_by == ConsentBy.SUBJECT:
+            age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+            if age < ADULT_AGE:
+                errors["consent_by"] = _("A child's consent is given by a parent or guardian.")
+        if errors:
+            raise ValidationError(errors)
 
     def writable_by(self, user) -> bool:
         return access.can_write_record(user, self.regency_id)

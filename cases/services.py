@@ -49,6 +49,10 @@ PERSON_FIELDS = [
     "notes",
 ]
 CASE_FIELDS = ["category", "district", "village", "found_on", "source", "notes"]
+# --- privacy (#17): the legal basis and consent, set by the case form (imports leave the
+# default, the public task); kept apart from CASE_FIELDS, which the import writer audits.
+CASE_BASIS_FIELDS = ["legal_basis", "consent_by", "consent_on", "consent_evidence"]
+EDITED_CASE_FIELDS = CASE_FIELDS + CASE_BASIS_FIELDS
 
 
 class NeedsConfirmation(Exception):
@@ -278,7 +282,7 @@ def case_create(
         registered_on=data.get("registered_on") or today,
         status_changed_on=today,
         created_by=actor,
-        **{field: data.get(field) for field in CASE_FIELDS if field in data},
+        **{field: data.get(field) for field in EDITED_CASE_FIELDS if field in data},
     )
     if case.found_on and case.found_on > today:
         raise ValidationError({"found_on": _("The date found cannot be in the future.")})
@@ -293,7 +297,7 @@ def case_create(
         actor=actor,
         action=AuditEvent.Action.CREATE,
         target=case,
-        changes=field_changes(case, CASE_FIELDS + ["programme", "status"], {}),
+        changes=field_changes(case, EDITED_CASE_FIELDS + ["programme", "status"], {}),
         regency_id=regency.code,
     )
     return case
@@ -304,14 +308,14 @@ def case_update(*, actor, case: Case, expected_version: int, data: dict) -> Case
     access.require(access.can_write_record(actor, case.regency_id))
     locked = lock_version(Case, case.pk, expected_version)
     check_place(locked.regency_id, data.get("district"), data.get("village"))
-    before = snapshot(locked, CASE_FIELDS)
-    for field in CASE_FIELDS:
+    before = snapshot(locked, EDITED_CASE_FIELDS)
+    for field in EDITED_CASE_FIELDS:
         if field in data:
             setattr(locked, field, data[field])
     if locked.programme != Programme.PASUNG:
         locked.programme = locked.category.programme
     locked.full_clean()
-    changes = field_changes(locked, CASE_FIELDS, before)
+    changes = field_changes(locked, EDITED_CASE_FIELDS, before)
     if changes:
         save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)
     return locked

@@ -39,6 +39,9 @@ class Capability(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"
     VIEW_PROVINCE_DASHBOARD = "view_province_dashboard"
     MERGE_PERSONS = "merge_persons"
+    # --- privacy (#17): personal-data duties (UU 27/2022)
+    MANAGE_PRIVACY = "manage_privacy"
+    HANDLE_SUBJECT_REQUESTS = "handle_subject_requests"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -66,6 +69,15 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     ),
     Role.REGENCY_VIEWER: frozenset({Capability.READ_RECORDS}),
 }
+
+# --- privacy (#17): the data protection duties. Administrators keep the register, breaches,
+# retention and legal holds; subject access requests are answered by an administrator or by
+# the staff of the person's regency (who know the person and register them).
+for _role, _extra in {
+    Role.ADMIN: {Capability.MANAGE_PRIVACY, Capability.HANDLE_SUBJECT_REQUESTS},
+    Role.REGENCY_STAFF: {Capability.HANDLE_SUBJECT_REQUESTS},
+}.items():
+    CAPABILITIES[_role] = CAPABILITIES[_role] | _extra
 
 
 def _is_usable_account(user) -> bool:
@@ -180,6 +192,12 @@ def may_request_report(user, regency_code: str | None) -> bool:
     if limit is None:
         return True
     return limit == regency_code and can(user, Capability.WRITE_RECORDS)
+def can_handle_subject_request(user, regency_code: str) -> bool:
+    """Whether the user may answer a subject's request about a person of this regency."""
+    if not can(user, Capability.HANDLE_SUBJECT_REQUESTS):
+        return False
+    regency = regency_limit(user)
+    return regency is None or regency == regency_code
 
 
 def get_object_for_user(queryset: models.QuerySet, user, *, write: bool = False, **lookup):

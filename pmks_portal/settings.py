@@ -58,6 +58,16 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # The province this portal serves (Kemendagri code); regions and access are scoped to it.
 PMKS_PROVINCE_CODE = env_str("PMKS_PROVINCE_CODE", "64")
+
+# --- privacy (#17): the data protection officer (UU 27/2022 arts. 53-54), shown on the About
+# and open-data pages. Set by the agency's decree; empty fields are shown as not yet named.
+PMKS_DPO = {
+    "name": env_str("PMKS_DPO_NAME"),
+    "unit": env_str("PMKS_DPO_UNIT", "Dinas Sosial Provinsi Kalimantan Timur"),
+    "email": env_str("PMKS_DPO_EMAIL"),
+    "phone": env_str("PMKS_DPO_PHONE"),
+    "address": env_str("PMKS_DPO_ADDRESS"),
+}
 # The official region list, installed from the npm package idn-area-data (ODbL 1.0).
 REGIONS_DATA_DIR = Path(
     env_str("PMKS_REGIONS_DATA_DIR", str(BASE_DIR / "node_modules" / "idn-area-data" / "data"))
@@ -89,6 +99,8 @@ INSTALLED_APPS = [
     # The REST API; "ninja" serves its Swagger UI from the package's own static files.
     "ninja",
     "api",
+    # --- privacy (#17): UU 27/2022 duties and the public open-data page
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +259,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "audit-unusual-access-digest": {
         "task": "audit.tasks.send_unusual_access_digest",
         "schedule": crontab(minute=0, hour=6, day_of_week=1),
+    },
+    # --- privacy (#17): crontab "0 3 * * *": every night at 03:00 WITA, after the summary's
+    # reconciliation, pseudonymise the persons all of whose cases are past retention.
+    "privacy-retention": {
+        "task": "privacy.tasks.pseudonymise_past_retention",
+        "schedule": crontab(hour=3, minute=0),
     },
 }
 

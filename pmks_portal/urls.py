@@ -59,4 +59,7 @@ urlpatterns = [
     # The REST API (api/) and the administrators' pages for its clients.
     path("api/v1/", include("api.urls")),
     path("klien-api/", include("api.admin_urls")),
+    # --- privacy (#17)
+    path("data-terbuka/", include("privacy.urls")),
+    path("pdp/", include("privacy.pdp_urls")),
 ]

@@ -5,5 +5,6 @@ from pmks_portal import access
 
 @access.authenticated
 def about(request):
-    """What the portal is, and the attribution of the data it ships with."""
-    return render(request, "about.html")
+    """What the portal is, the attribution of the data it ships with, and whom to ask about
+    one's personal data (the data protection officer)."""
+    return render(request, "about.html", {"dpo": settings.PMKS_DPO})
