@@ -192,6 +192,8 @@ def may_request_report(user, regency_code: str | None) -> bool:
     if limit is None:
         return True
     return limit == regency_code and can(user, Capability.WRITE_RECORDS)
+
+
 def can_handle_subject_request(user, regency_code: str) -> bool:
     """Whether the user may answer a subject's request about a person of this regency."""
     if not can(user, Capability.HANDLE_SUBJECT_REQUESTS):

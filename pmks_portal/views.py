@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import render
 
 from pmks_portal import access

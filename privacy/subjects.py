@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
+from audit.records import save_new_version
 from audit.services import audit_record, field_changes, snapshot
 from cases.models import Person
 from pmks_portal import access
-from pmks_portal.records import save_new_version
 from privacy import dossier
 from privacy.models import SubjectCorrection, SubjectExport, SubjectRequest
 

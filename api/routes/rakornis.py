@@ -6,9 +6,9 @@ from ninja import Query, Router, Status
 from api import readlog, schemas
 from api.auth import guarded
 from api.common import form_data, page_body, page_of, require, valid_form
+from audit.records import EditConflict
 from pmks_portal import access
 from pmks_portal.access import Capability
-from pmks_portal.records import EditConflict
 from rakornis import services as rakornis_services
 from rakornis.forms import FollowUpUpdateForm
 from rakornis.models import FollowUp
