@@ -56,6 +56,10 @@ class Command(BaseCommand):
             where = f", {user.regency}" if user.regency else ""
             note = "created" if created else "exists"
             self.stdout.write(f"  {user.username:<16} {user.get_role_display()}{where} ({note})")
+        self.stdout.write(
+            "  admin and provinsi also enter a second-factor code: "
+            "`manage.py demo_second_factor` prints the one valid now (README, Demo users)."
+        )
         if cases is None:
             self.seed_small(seed, batch_size)
         else:
