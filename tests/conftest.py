@@ -186,12 +186,12 @@ def english(settings):
 # --- Shared fixtures of the app packages (house, #18) ----------------------------------------
 
 # The packages whose every test reads the portal in English (their assertions quote messages).
-ENGLISH_PACKAGES = frozenset({"cases", "kube", "rakornis", "reports"})
+ENGLISH_PACKAGES = frozenset({"api", "cases", "kube", "privacy", "rakornis", "reports"})
 
 
 @pytest.fixture(autouse=True)
 def in_english(request):
-    """Every test under tests/cases, kube, rakornis and reports reads the portal in English."""
+    """Every test under the ENGLISH_PACKAGES folders reads the portal in English."""
     package = Path(request.node.path).relative_to(Path(__file__).parent).parts[0]
     if package in ENGLISH_PACKAGES:
         request.getfixturevalue("english")

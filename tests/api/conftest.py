@@ -27,11 +27,6 @@ def fixed_clock():
 
 
 @pytest.fixture(autouse=True)
-def in_english(english):
-    """Messages are asserted in English (see tests/conftest.py)."""
-
-
-@pytest.fixture(autouse=True)
 def categories(db):
     load_default_categories(Category, CategoryAlias)
 
