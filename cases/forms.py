@@ -18,6 +18,7 @@ from cases.models import (
     SexWorkDetail,
     StreetChildDetail,
 )
+from cases.services import CASE_FIELDS
 from pmks_portal import choices_cache
 from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
@@ -255,7 +256,7 @@ class CaseForm(DateInputsMixin, forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["category", "district", "village", "found_on", "source", "notes"]
+        fields = CASE_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, regency_code: str, **kwargs):
