@@ -1,5 +1,5 @@
 """Forms of the KUBE pages. They parse and check input; the rules that need the database are
-in kube/services.py, which the views call with `cleaned_data`."""
+in kube/services/, which the views call with `cleaned_data`."""
 
 import re
 from datetime import date, datetime
