@@ -19,6 +19,7 @@ from cases.models import (
     SexWorkDetail,
     StreetChildDetail,
 )
+from cases.services import EDITED_CASE_FIELDS
 from pmks_portal import choices_cache
 from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
@@ -256,11 +257,7 @@ class CaseForm(DateInputsMixin, forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = [
-            "category", "district", "village", "found_on", "source", "notes",
-            # --- privacy (#17)
-            "legal_basis", "consent_by", "consent_on", "consent_evidence",
-        ]  # fmt: skip
+        fields = EDITED_CASE_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, regency_code: str, **kwargs):

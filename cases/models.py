@@ -13,6 +13,7 @@ from cases.querysets import (
 from cases.validators import birth_date_not_in_future
 from pmks_portal import access
 from pmks_portal.private_files.models import PrivateFile
+from regions.models import place_field, regency_field
 
 
 class Programme(models.TextChoices):
@@ -83,20 +84,8 @@ class Person(models.Model):
     )
     birth_date_is_estimate = models.BooleanField(_("birth date estimated from age"), default=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    regency = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("registering regency/city"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    regency = regency_field(_("registering regency/city"))
+    village = place_field(_("village"))
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     guardian_name = models.CharField(_("parent or guardian"), max_length=150, blank=True)
     guardian_relation = models.CharField(_("relation"), max_length=60, blank=True)
@@ -234,25 +223,9 @@ class Case(models.Model):
     programme = models.CharField(
         _("target programme"), max_length=32, choices=Programme.choices, blank=True
     )
-    regency = models.ForeignKey(
-        "regions.Region", verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
-    )
-    district = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("district"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    regency = regency_field()
+    district = place_field(_("district"))
+    village = place_field(_("village"))
     found_on = models.DateField(_("found on"))
     registered_on = models.DateField(_("registered on"))
     source = models.CharField(_("source"), max_length=20, choices=CaseSource.choices)
@@ -572,9 +545,7 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", _("Saved")
         FAILED = "failed", _("Failed")
 
-    regency = models.ForeignKey(
-        "regions.Region", verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
-    )
+    regency = regency_field()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -1,5 +1,5 @@
 """Forms of the KUBE pages. They parse and check input; the rules that need the database are
-in kube/services.py, which the views call with `cleaned_data`."""
+in kube/services/, which the views call with `cleaned_data`."""
 
 import re
 from datetime import date, datetime
@@ -32,7 +32,13 @@ from kube.models import (
     Stage,
     SupportKind,
 )
-from kube.services import STATUS_MOVES
+from kube.services import (
+    BUSINESS_TYPE_FIELDS,
+    KUBE_FIELDS,
+    PARTNER_FIELDS,
+    RULES_FIELDS,
+    STATUS_MOVES,
+)
 from pmks_portal import choices_cache
 from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
@@ -270,8 +276,6 @@ class KubeForm(DateInputsMixin, forms.Form):
 
     @classmethod
     def initial_for(cls, kube) -> dict:
-        from kube.services import KUBE_FIELDS
-
         initial = {field: getattr(kube, field) for field in KUBE_FIELDS}
         initial["version"] = kube.version
         return initial
@@ -499,14 +503,14 @@ class PartnershipEndForm(DateInputsMixin, forms.Form):
 class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["name", "type", "contact_name", "contact_phone", "notes", "is_active"]
+        fields = PARTNER_FIELDS
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 
 class BusinessTypeForm(forms.ModelForm):
     class Meta:
         model = BusinessType
-        fields = ["code", "name", "name_en", "sort_order", "is_active"]
+        fields = BUSINESS_TYPE_FIELDS
 
 
 class RulesForm(forms.ModelForm):
@@ -514,21 +518,7 @@ class RulesForm(forms.ModelForm):
 
     class Meta:
         model = KubeRules
-        fields = [
-            "min_members",
-            "max_members",
-            "eligible_age_min",
-            "eligible_age_max",
-            "report_due_day",
-            "score_window",
-            "meetings_target",
-            "capital_ratio_target",
-            "partners_target",
-            "berkembang_min_score",
-            "berkembang_min_reports",
-            "maju_min_score",
-            "maju_min_reports",
-        ]
+        fields = RULES_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,7 @@ from rakornis.models import (
     Recommendation,
     RecommendationCategory,
 )
+from rakornis.services import MEETING_FIELDS, PARTICIPANT_FIELDS, SESSION_FIELDS
 from regions.models import Region
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -83,20 +84,7 @@ class MeetingForm(_Dates, forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = [
-            "type",
-            "title",
-            "theme",
-            "year",
-            "edition",
-            "host_regency",
-            "venue",
-            "starts_on",
-            "ends_on",
-            "organiser",
-            "opened_by",
-            "status",
-        ]
+        fields = MEETING_FIELDS
         widgets = {"theme": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -114,7 +102,7 @@ class SessionForm(_Dates, forms.ModelForm):
 
     class Meta:
         model = AgendaSession
-        fields = ["day", "starts_at", "ends_at", "title", "speaker", "speaker_institution"]
+        fields = SESSION_FIELDS
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,17 +136,7 @@ class DocumentForm(forms.Form):
 class ParticipantForm(forms.ModelForm):
     class Meta:
         model = Participant
-        fields = [
-            "name",
-            "position",
-            "institution",
-            "institution_type",
-            "regency",
-            "role",
-            "phone",
-            "email",
-            "invited",
-        ]
+        fields = PARTICIPANT_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,29 @@ LEVEL_BY_PARTS = {1: Level.PROVINCE, 2: Level.REGENCY, 3: Level.DISTRICT, 4: Lev
 CODE_PATTERN = r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?"
 
 
+def regency_field(verbose_name=None) -> models.ForeignKey:
+    """The regency or city that owns a record (scope is decided on it; a region in use is never
+    deleted from under it)."""
+    return models.ForeignKey(
+        "regions.Region",
+        verbose_name=verbose_name or _("regency/city"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+def place_field(verbose_name) -> models.ForeignKey:
+    """A record's district or village: optional, and never deleted from under it."""
+    return models.ForeignKey(
+        "regions.Region",
+        verbose_name=verbose_name,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class RegionQuerySet(models.QuerySet):
     def visible_to(self, user):
         return access.scope_regions(self, user)

@@ -12,6 +12,7 @@ from kube.models.choices import KubeStatus, Stage, StageChangeSource
 from kube.models.reference import BusinessType
 from kube.querysets import KubeQuerySet
 from pmks_portal import access
+from regions.models import place_field, regency_field
 
 
 class Kube(models.Model):
@@ -29,25 +30,9 @@ class Kube(models.Model):
     year_formed = models.PositiveSmallIntegerField(
         _("year formed"), validators=[MinValueValidator(1980), MaxValueValidator(2100)]
     )
-    regency = models.ForeignKey(
-        "regions.Region", verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
-    )
-    district = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("district"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    village = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    regency = regency_field()
+    district = place_field(_("district"))
+    village = place_field(_("village"))
     address = models.CharField(_("address"), max_length=255, blank=True)
     business_type = models.ForeignKey(
         BusinessType, verbose_name=_("business type"), on_delete=models.PROTECT, related_name="+"

@@ -100,6 +100,14 @@ def _same_family_warning(kube: Kube, kk_number: str, exclude_person_id=None) -> 
     ]
 
 
+def _current_chair(kube: Kube) -> KubeMember | None:
+    return (
+        KubeMember.objects.filter(kube=kube, left_on__isnull=True, role=MemberRole.KETUA)
+        .select_related("person")
+        .first()
+    )
+
+
 def _check_can_join(actor, kube: Kube, role: str, joined_on: date, rules: KubeRules) -> None:
     """The errors that do not depend on who joins: group closed, full, or a second chair."""
     if not kube.is_active:
@@ -112,11 +120,7 @@ def _check_can_join(actor, kube: Kube, role: str, joined_on: date, rules: KubeRu
             % {"count": count}
         )
     if role == MemberRole.KETUA:
-        chair = (
-            KubeMember.objects.filter(kube=kube, left_on__isnull=True, role=MemberRole.KETUA)
-            .select_related("person")
-            .first()
-        )
+        chair = _current_chair(kube)
         if chair is not None:
             raise ValidationError(
                 {
@@ -281,11 +285,7 @@ def member_change_role(
         )
     changes = {"member": [None, _member_label(member.person)], "role": [member.role, role]}
     if role == MemberRole.KETUA:
-        chair = (
-            KubeMember.objects.filter(kube=kube, left_on__isnull=True, role=MemberRole.KETUA)
-            .select_related("person")
-            .first()
-        )
+        chair = _current_chair(kube)
         if chair is not None:
             if not hand_over:
                 raise ValidationError(
