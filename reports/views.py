@@ -128,7 +128,10 @@ def province(request):
 
 
 def _province(request):
-    overview = figures.overview(None, MonthForm(request.GET).chosen())
+    month = MonthForm(request.GET)
+    if problem := month.problem(None):
+        messages.warning(request, problem)
+    overview = figures.overview(None, None if problem else month.chosen())
     return render(request, "reports/dashboard_province.html", _common(request, overview))
 
 
@@ -140,7 +143,10 @@ def regency(request, code):
 
 def _regency(request, code):
     region = access.get_object_for_user(Region.objects.regencies(), request.user, code=code)
-    overview = figures.overview(region, MonthForm(request.GET).chosen())
+    month = MonthForm(request.GET)
+    if problem := month.problem(region):
+        messages.warning(request, problem)
+    overview = figures.overview(region, None if problem else month.chosen())
     context = _common(request, overview)
     context["region"] = region
     return render(request, "reports/dashboard_regency.html", context)
