@@ -3,12 +3,11 @@ version 2 (saying what changed and why) and keeps version 1 as it was issued, a 
 the same figures issues nothing; who asked is the user, the command or the schedule."""
 
 import io
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
@@ -26,9 +25,8 @@ WITA = ZoneInfo("Asia/Makassar")
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(datetime(2026, 12, 2, 9, tzinfo=WITA)) as traveller:
-        yield traveller
+def clock(december):
+    return december
 
 
 @pytest.fixture
