@@ -18,7 +18,7 @@ from cases.models import Programme
 from pmks_portal import access
 from pmks_portal.access import Capability
 from regions.models import Level, Region
-from reports import figures, services, sources, versions
+from reports import districts, figures, services, sources, versions
 from reports.charts import bar_chart, line_chart
 from reports.forms import (
     BaselineForm,
@@ -160,7 +160,7 @@ def district(request, code):
         request.user,
         code=code,
     )
-    overview = figures.district_overview(region, MonthForm(request.GET).chosen())
+    overview = districts.district_overview(region, MonthForm(request.GET).chosen())
     return render(
         request,
         "reports/dashboard_district.html",
