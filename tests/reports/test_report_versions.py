@@ -90,7 +90,7 @@ def test_a_revised_month_keeps_its_first_version_and_says_what_changed_and_why(
     page = client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert "Revision 2:" in page
     assert "bebas-anak-jalanan: Remaining 3 → 2" in page
-    assert "1 case resolved with the date 2026-11-20 (back-dated)" in page
+    assert "1 case resolved with the date 20 Nov 2026 (back-dated)" in page
     assert "the build_report command" in page and "monthly schedule" not in page
     assert "WITA" in page
     download = client.get(reverse("reports:run-pdf", args=[run.pk]) + "?versi=1")
