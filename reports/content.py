@@ -15,6 +15,7 @@ from regions.models import Region
 from reports import figures
 from reports.indicators import month_end
 from reports.periods import Period
+from reports.timeliness import TIMELY_DAYS
 
 FORMAT_VERSION = 1
 NOT_HASHED = ("data_as_of", "generated_at")
@@ -127,7 +128,7 @@ def build_content(regency: Region | None, period: Period) -> dict:
         ],
         "timeliness": {
             "month": _month(period.last_month),
-            "within_days": figures.TIMELY_DAYS,
+            "within_days": TIMELY_DAYS,
             "rows": [
                 {
                     "code": code,

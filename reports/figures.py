@@ -9,7 +9,6 @@ breakdown, and the targets (cached until a target changes).
 
 import hashlib
 import logging
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -38,6 +37,7 @@ from reports.indicators import (
 )
 from reports.models import CaseFlow, CaseStock, Indicator, SummaryState, Target
 from reports.summary import current_month, province_regencies
+from reports.timeliness import Timeliness, timeliness
 
 logger = logging.getLogger("pmks.reports.figures")
 
@@ -308,52 +308,6 @@ class DistrictRow:
     open_by_programme: dict[str, int]
 
 
-@dataclass(frozen=True)
-class Timeliness:
-    """How soon the cases registered in a month were registered after they were found (the
-    way DHIS2 reports timeliness): how many, the median delay in days, the share within
-    TIMELY_DAYS. None where no case was registered."""
-
-    registered: int
-    median_days: float | None
-    within_week: float | None  # share, 0..1
-
-    @property
-    def within_week_percent(self) -> int | None:
-        return None if self.within_week is None else round(self.within_week * 100)
-
-
-TIMELY_DAYS = 7
-
-
-def _timeliness(delays: Counter) -> Timeliness:
-    total = sum(delays.values())
-    if not total:
-        return Timeliness(0, None, None)
-    ordered = sorted(delays.items())
-    middle = [(total - 1) // 2, total // 2]  # the two middle positions (equal when odd)
-    values, seen = [], 0
-    for days, cases in ordered:
-        for position in middle:
-            if seen <= position < seen + cases:
-                values.append(days)
-        seen += cases
-    within = sum(cases for days, cases in ordered if days <= TIMELY_DAYS)
-    return Timeliness(total, sum(values) / 2, within / total)
-
-
-def timeliness(codes: list[str], month: date) -> dict[str | None, Timeliness]:
-    """Per regency, and for all of them (None): the timeliness of the month (one query)."""
-    per_regency: dict[str, Counter] = {code: Counter() for code in codes}
-    for regency, delays in CaseFlow.objects.filter(
-        month=month, regency_id__in=codes, registered__gt=0
-    ).values_list("regency_id", "registered_delays"):
-        per_regency[regency].update({int(days): n for days, n in delays.items()})
-    result = {code: _timeliness(delays) for code, delays in per_regency.items()}
-    result[None] = _timeliness(sum(per_regency.values(), Counter()))
-    return result
-
-
 @dataclass
 class Overview:
     regency: str | None
@@ -614,53 +568,3 @@ def _breakdown(regency: Region | None, month: date):
                 ) + (row["still_open"] or 0)
     ordered_districts = sorted(districts.values(), key=lambda d: (d.code is None, d.code or ""))
     return list(categories.values()), ordered_districts, bool(rows)
-
-
-# ---------------------------------------------------------------------------------------------
-# A district (kecamatan): the last step before the list of cases
-
-
-@dataclass
-class DistrictOverview:
-    district: Region
-    month: date
-    data_as_of: datetime | None
-    categories: list[CategoryRow]
-    open_by_programme: dict[str, int]
-
-
-def district_overview(district: Region, month: date | None = None) -> DistrictOverview:
-    month = month_start(month or current_month())
-    regency_code = district.regency_code
-    rows = (
-        CaseStock.objects.filter(month=month, regency_id=regency_code, district_id=district.code)
-        .values("category__code", "category__name", "category__sort_order", "programme")
-        .annotate(
-            total=Sum("cases"),
-            active=Sum("cases", filter=Q(status__in=OPEN_STATUSES)),
-            still_open=Sum("cases", filter=Q(open_against_target=True)),
-        )
-        .order_by()
-    )
-    categories: dict[str, CategoryRow] = {}
-    by_programme: dict[str, int] = {}
-    for row in sorted(rows, key=lambda r: (r["category__sort_order"], r["category__code"])):
-        category = categories.setdefault(
-            row["category__code"],
-            CategoryRow(row["category__code"], row["category__name"], 0, 0, 0),
-        )
-        category.active += row["active"] or 0
-        category.total += row["total"] or 0
-        category.open_against_target += row["still_open"] or 0
-        if row["programme"]:
-            by_programme[row["programme"]] = by_programme.get(row["programme"], 0) + (
-                row["still_open"] or 0
-            )
-    state = SummaryState.objects.filter(regency_id=regency_code).first()
-    return DistrictOverview(
-        district=district,
-        month=month,
-        data_as_of=state.refreshed_at if state else None,
-        categories=list(categories.values()),
-        open_by_programme=by_programme,
-    )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Programme
 from pmks_portal import access
 from regions.models import Region
+from reports import availability
 from reports.models import Indicator, Target
 from reports.periods import parse_period
 
@@ -25,6 +26,20 @@ class MonthForm(forms.Form):
         except ValidationError:
             return None
         return period.start if period.kind == "month" else None
+
+    def problem(self, regency: Region | None) -> str | None:
+        """Why the month asked for is not shown (the current month is), or None."""
+        if not self.is_valid() or not self.cleaned_data["month"]:
+            return None
+        try:
+            period = parse_period(self.cleaned_data["month"], today=timezone.localdate())
+        except ValidationError as error:
+            return " ".join(error.messages)
+        if period.kind != "month":
+            return str(_("Choose a month (2026-10)."))
+        return availability.period_problem(
+            regency.code if regency else None, period, regency.name if regency else ""
+        )
 
 
 class ReportRequestForm(forms.Form):
@@ -53,6 +68,19 @@ class ReportRequestForm(forms.Form):
 
     def clean_period(self):
         return parse_period(self.cleaned_data["period"], today=timezone.localdate())
+
+    def clean(self):
+        cleaned = super().clean()
+        if "period" in cleaned and cleaned.get("scope"):
+            regency = self.regency()
+            problem = availability.period_problem(
+                regency.code if regency else None,
+                cleaned["period"],
+                regency.name if regency else "",
+            )
+            if problem:
+                self.add_error("period", problem)
+        return cleaned
 
     def regency(self) -> Region | None:
         scope = self.cleaned_data["scope"]

@@ -18,7 +18,7 @@ imports, the demo seed) appends to the audit trail, which names the regency. A r
 (`refresh`, every few minutes from Celery beat) rebuilds the regencies that have audit events
 since its previous run, with an overlap that covers transactions still open when that run
 began; a new month, or a regency never replayed, is rebuilt too (the backfill of a summary
-built before the replay: the first refresh, or `manage.py refresh_summary --everything`).
+built before the replay: the first refresh, or `manage.py refresh_summary --reconcile`).
 Writes that bypass the audit trail (a raw SQL fix, a delete in the shell) are caught by the
 nightly `reconcile`, which rebuilds everything, counts the rows it had to correct, and records
 that count.

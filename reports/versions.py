@@ -57,14 +57,16 @@ def figure_changes(before: dict, after: dict) -> list[dict]:
 
 
 def audit_reasons(run: ReportRun, since: datetime) -> list[dict]:
-    """What was written since `since` into the run's scope and dated up to its period's end:
+    """What was written since `since` (and by now) into the run's scope, dated up to its
+    period's end:
     status changes (by status and date; back-dated when dated before `since`), cases found by
     then but registered or imported after, pasung releases and re-shacklings."""
     scope = Q(case__regency_id=run.regency_id) if run.regency_id else Q()
     until = run.period_end
+    now = timezone.now()
     reasons = []
     moved = Counter(
-        CaseTransition.objects.filter(scope, at__gt=since, effective_on__lte=until)
+        CaseTransition.objects.filter(scope, at__gt=since, at__lte=now, effective_on__lte=until)
         .exclude(from_status="")
         .values_list("to_status", "effective_on")
     )
@@ -80,9 +82,9 @@ def audit_reasons(run: ReportRun, since: datetime) -> list[dict]:
         )
     own = Q(regency_id=run.regency_id) if run.regency_id else Q()
     late = Counter(
-        Case.objects.filter(own, created_at__gt=since, found_on__lte=until).values_list(
-            "source", flat=True
-        )
+        Case.objects.filter(
+            own, created_at__gt=since, created_at__lte=now, found_on__lte=until
+        ).values_list("source", flat=True)
     )
     if late:
         reasons.append(
@@ -93,7 +95,7 @@ def audit_reasons(run: ReportRun, since: datetime) -> list[dict]:
             }
         )
     pasung = (
-        AuditEvent.objects.filter(own, at__gt=since, target_type="cases.case")
+        AuditEvent.objects.filter(own, at__gt=since, at__lte=now, target_type="cases.case")
         .filter(Q(changes__has_key="pasung_event") | Q(changes__has_key="pasungdetail.released_on"))
         .values("target_id")
         .distinct()

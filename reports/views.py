@@ -17,7 +17,7 @@ from cases.models import Programme
 from pmks_portal import access
 from pmks_portal.access import Capability
 from regions.models import Level, Region
-from reports import figures, services, sources, versions
+from reports import districts, figures, services, sources, versions
 from reports.charts import bar_chart, line_chart
 from reports.forms import (
     BaselineForm,
@@ -122,7 +122,10 @@ def province(request):
 
 
 def _province(request):
-    overview = figures.overview(None, MonthForm(request.GET).chosen())
+    month = MonthForm(request.GET)
+    if problem := month.problem(None):
+        messages.warning(request, problem)
+    overview = figures.overview(None, None if problem else month.chosen())
     return render(request, "reports/dashboard_province.html", _common(request, overview))
 
 
@@ -134,7 +137,10 @@ def regency(request, code):
 
 def _regency(request, code):
     region = access.get_object_for_user(Region.objects.regencies(), request.user, code=code)
-    overview = figures.overview(region, MonthForm(request.GET).chosen())
+    month = MonthForm(request.GET)
+    if problem := month.problem(region):
+        messages.warning(request, problem)
+    overview = figures.overview(region, None if problem else month.chosen())
     context = _common(request, overview)
     context["region"] = region
     return render(request, "reports/dashboard_regency.html", context)
@@ -148,7 +154,7 @@ def district(request, code):
         request.user,
         code=code,
     )
-    overview = figures.district_overview(region, MonthForm(request.GET).chosen())
+    overview = districts.district_overview(region, MonthForm(request.GET).chosen())
     return render(
         request,
         "reports/dashboard_district.html",

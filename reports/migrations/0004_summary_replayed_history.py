@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0003_summary_snapshots_and_indexes'),
+        ("reports", "0003_summary_snapshots_and_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseflow',
-            name='target_closed',
+            model_name="caseflow",
+            name="target_closed",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='summarystate',
-            name='replayed',
+            model_name="summarystate",
+            name="replayed",
             field=models.BooleanField(default=False),
         ),
     ]

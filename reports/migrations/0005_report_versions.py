@@ -13,42 +13,80 @@ def runs_without_a_user_were_scheduled(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0004_summary_replayed_history'),
+        ("reports", "0004_summary_replayed_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportrun',
-            name='requested_via',
-            field=models.CharField(choices=[('schedule', 'the monthly schedule'), ('user', 'a user'), ('command', 'the build_report command')], default='user', max_length=10, verbose_name='requested through'),
+            model_name="reportrun",
+            name="requested_via",
+            field=models.CharField(
+                choices=[
+                    ("schedule", "the monthly schedule"),
+                    ("user", "a user"),
+                    ("command", "the build_report command"),
+                ],
+                default="user",
+                max_length=10,
+                verbose_name="requested through",
+            ),
         ),
         migrations.CreateModel(
-            name='ReportVersion',
+            name="ReportVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('issued_at', models.DateTimeField(verbose_name='issued at')),
-                ('requested_via', models.CharField(max_length=10, verbose_name='requested through')),
-                ('data_as_of', models.DateTimeField(blank=True, null=True, verbose_name='data as of')),
-                ('content_sha256', models.CharField(max_length=64, verbose_name='content hash')),
-                ('pdf_file', models.CharField(max_length=255)),
-                ('xlsx_file', models.CharField(max_length=255)),
-                ('pdf_sha256', models.CharField(max_length=64)),
-                ('xlsx_sha256', models.CharField(max_length=64)),
-                ('figures', models.JSONField(default=dict)),
-                ('changes', models.JSONField(default=list)),
-                ('reasons', models.JSONField(default=list)),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='reports.reportrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                ("issued_at", models.DateTimeField(verbose_name="issued at")),
+                (
+                    "requested_via",
+                    models.CharField(max_length=10, verbose_name="requested through"),
+                ),
+                (
+                    "data_as_of",
+                    models.DateTimeField(blank=True, null=True, verbose_name="data as of"),
+                ),
+                ("content_sha256", models.CharField(max_length=64, verbose_name="content hash")),
+                ("pdf_file", models.CharField(max_length=255)),
+                ("xlsx_file", models.CharField(max_length=255)),
+                ("pdf_sha256", models.CharField(max_length=64)),
+                ("xlsx_sha256", models.CharField(max_length=64)),
+                ("figures", models.JSONField(default=dict)),
+                ("changes", models.JSONField(default=list)),
+                ("reasons", models.JSONField(default=list)),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="reports.reportrun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report version',
-                'verbose_name_plural': 'report versions',
-                'ordering': ['run', '-number'],
-                'constraints': [models.UniqueConstraint(fields=('run', 'number'), name='reports_version_unique')],
+                "verbose_name": "report version",
+                "verbose_name_plural": "report versions",
+                "ordering": ["run", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("run", "number"), name="reports_version_unique")
+                ],
             },
         ),
         migrations.RunPython(runs_without_a_user_were_scheduled, migrations.RunPython.noop),

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0005_report_versions'),
+        ("reports", "0005_report_versions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='caseflow',
-            name='registered',
+            model_name="caseflow",
+            name="registered",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='caseflow',
-            name='registered_delays',
+            model_name="caseflow",
+            name="registered_delays",
             field=models.JSONField(default=dict),
         ),
     ]

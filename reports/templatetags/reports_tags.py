@@ -1,7 +1,10 @@
 """Small helpers for the dashboard templates: links into the case list, status labels."""
 
+from datetime import date
+
 from django import template
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -82,7 +85,7 @@ def reason_text(reason: dict) -> str:
         ) % {
             "cases": reason["cases"],
             "status": CaseStatus(reason["status"]).label.lower(),
-            "date": reason["effective_on"],
+            "date": formats.date_format(date.fromisoformat(reason["effective_on"]), "j M Y"),
         }
         return text + (" " + _("(back-dated)") if reason["back_dated"] else "")
     if reason["kind"] == "registered_late":

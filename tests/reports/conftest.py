@@ -6,9 +6,11 @@ import base64
 import contextlib
 import re
 import zlib
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from cases.categories_data import load_default_categories
 from cases.models import Category, CategoryAlias
@@ -67,3 +69,12 @@ def pdf_strings(data: bytes) -> list[str]:
 
 
 TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def december():
+    """The clock on 2 December 2026, 10:00 WITA: November is over, and had no refresh of its
+    own. The clock runs from there (the figures cached per refresh are keyed by its time);
+    the fixture gives the traveller, to move it on."""
+    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=ZoneInfo("Asia/Makassar"))) as t:
+        yield t

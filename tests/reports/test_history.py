@@ -1,11 +1,10 @@
 """Month-end stock from the recorded history: every month is counted, not only the months that
 had a refresh of their own, and stock and flows reconcile month by month."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from cases.models import CaseStatus, Programme
 from reports import figures, summary
@@ -18,14 +17,6 @@ pytestmark = pytest.mark.django_db
 S = CaseStatus
 SAMARINDA = "64.72"
 WITA = ZoneInfo("Asia/Makassar")
-
-
-@pytest.fixture
-def december():
-    """The clock on 2 December 2026, 10:00 WITA: November is over, and had no refresh."""
-    # The clock runs (from there): the figures cached per refresh are keyed by its time.
-    with time_machine.travel(datetime(2026, 12, 2, 10, tzinfo=WITA)):
-        yield
 
 
 def samarinda_overview(samarinda, month: date):

@@ -5,11 +5,10 @@ transitions, pasung events, bulk imports and deletes, and the refresh recounts o
 from datetime import date, timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.utils import timezone
 
-from cases import importing, services
+from cases import services
 from cases.models import Case, CaseStatus, Category, PasungEvent, PasungStatus, Programme
 from reports import summary
 from reports.indicators import add_months
@@ -20,6 +19,7 @@ from tests.reports.helpers import (
     direct_open,
     summary_open,
 )
+from tests.reports.histories import import_old_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -147,35 +147,18 @@ def test_pasung_release_and_reshackling(samarinda_staff):
     assert_summary_matches_registry()
 
 
-def _import(staff, rows: list[str]):
-    content = "nama,jenis_kelamin,kategori,kode_wilayah,tanggal_ditemukan,status,pasung\n"
-    content += "\n".join(rows) + "\n"
-    upload = SimpleUploadedFile("data.csv", content.encode(), content_type="text/csv")
-    batch = importing.import_batch_create(
-        actor=staff, regency=staff.regency, upload=upload, queue=False
-    )
-    batch = importing.import_batch_check(batch.pk)
-    assert batch.valid_rows == len(rows), batch.summary
-    importing.import_batch_commit_request(
-        actor=staff, batch=batch, warnings_confirmed=True, queue=False
-    )
-    batch = importing.import_batch_commit(batch.pk)
-    assert batch.status == batch.Status.COMMITTED, batch.failure
-    return batch
-
-
 def test_a_bulk_import_is_counted_at_the_next_refresh(
     no_overlap, street_children, balikpapan_staff
 ):
     summary.refresh()
     district = "64.71.01"
-    _import(
+    import_old_cases(
         balikpapan_staff,
         [
-            f"Anak Satu,L,AJ,{district},2026-09-14,ditangani,",
-            f"Anak Dua,P,AJ,{district},2026-08-02,selesai,",
-            f"Ibu Tiga,P,TS,{district},2026-11-01,terdaftar,",
-            f"Bapak Empat,L,PD,{district},2025-12-24,terdaftar,ya",
+            f"Anak Satu,L,AJ,{district},2026-09-14,ditangani,,",
+            f"Anak Dua,P,AJ,{district},2026-08-02,selesai,,",
+            f"Ibu Tiga,P,TS,{district},2026-11-01,terdaftar,,",
+            f"Bapak Empat,L,PD,{district},2025-12-24,terdaftar,,ya",
         ],
     )
 

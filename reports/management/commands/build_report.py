@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from regions.models import Region
-from reports import services
+from reports import availability, services
 from reports.models import ReportRun
 from reports.periods import parse_period
 
@@ -40,6 +40,11 @@ class Command(BaseCommand):
             regency = Region.objects.regencies().filter(code=options["regency"]).first()
             if regency is None:
                 raise CommandError(f"No regency or city with code {options['regency']}.")
+        problem = availability.period_problem(
+            regency.code if regency else None, period, regency.name if regency else ""
+        )
+        if problem:
+            raise CommandError(problem)
         run, _created = services.report_request(
             actor=None, regency=regency, period=period, publish=False, via="command"
         )

@@ -89,4 +89,6 @@ def test_an_officer_drills_down_and_downloads_the_monthly_report(browser_page, r
     assert run.status == ReportRun.Status.DONE and run.requested_by.username == "provinsi"
     assert run.content_sha256[:16] in " ".join(strings)
     row = strings.index("Bebas anak jalanan 2017")
-    assert strings[row + 7] == "3"  # remaining
+    # Target, deadline, baseline, remaining at the start, found, resolved, closed, relapsed,
+    # then remaining.
+    assert strings[row + 8] == "3"  # remaining

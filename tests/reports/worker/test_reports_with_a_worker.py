@@ -102,9 +102,9 @@ def test_a_report_asked_for_in_the_ui_is_built_by_the_worker_with_the_registry_n
     download = client.get(reverse("reports:run-pdf", args=[run.pk]))
     strings = pdf_strings(b"".join(download.streaming_content))
     row = strings.index("Bebas anak jalanan 2017")
-    # After the target: deadline, baseline, newly found, in handling, then resolved, relapsed
-    # and remaining.
-    assert strings[row + 5 : row + 8] == ["1", "0", "1"]
+    # After the target: deadline, baseline, remaining at the start, newly found, then resolved,
+    # closed, relapsed and remaining.
+    assert strings[row + 5 : row + 9] == ["1", "0", "0", "1"]
     assert run.content_sha256[:16] in " ".join(strings)
     assert report_content.content_hash(run.figures) == run.content_sha256
 
@@ -132,7 +132,10 @@ def test_a_worker_killed_in_the_middle_leaves_a_run_the_sweeper_gives_to_another
     run = wait_for(run, lambda r: r.is_finished, celery_worker)
     assert run.status == ReportRun.Status.DONE, run.error
     assert run.attempts == 2 and run.builds == 1
+    # No half-written file left: the run's two files and version 1's copies of them.
     assert sorted(p.name for p in folder.iterdir()) == [
+        f"laporan-pmks-{SAMARINDA}-{PERIOD}-v1.pdf",
+        f"laporan-pmks-{SAMARINDA}-{PERIOD}-v1.xlsx",
         f"laporan-pmks-{SAMARINDA}-{PERIOD}.pdf",
         f"laporan-pmks-{SAMARINDA}-{PERIOD}.xlsx",
     ]
