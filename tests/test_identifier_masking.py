@@ -55,7 +55,7 @@ def plant_numbers(ctx: Context) -> list[str]:
     personas = ctx.personas
     for route in project_routes():
         for sample in samples_for(route):
-            sample.target(ctx)
+            sample.kwargs(sample.target(ctx), ctx)  # the parameters make some objects too
     for code, staff in STAFF_OF.items():  # the matrix makes its persons without a creator
         Person.objects.filter(regency_id=code, created_by=None).update(created_by=personas[staff])
     planted = []
@@ -72,7 +72,7 @@ def plant_numbers(ctx: Context) -> list[str]:
                 confirmed=True,
             )
             planted += [nik, kk]
-    assert len(planted) >= 8, "the samples should include persons of two regencies"
+    assert len(planted) >= 12, "the samples should include three persons of two regencies"
     return planted
 
 
