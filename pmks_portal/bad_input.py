@@ -3,8 +3,9 @@
 PostgreSQL stores no NUL character in text or JSON: a NUL in a query or form value reached the
 database through any code that used the raw value (the case export's audit record of its
 filters raised DataError, a 500). Django's form fields refuse NUL one by one; this refuses it
-for every value and name of the query string and of a form body (uploaded files are not form
-values and are checked by their own readers).
+for every value and name of the query string and of a url-encoded form body. A multipart body
+(an upload) is left unread here, so that a view can still refuse it by its length before
+Django reads it; its text fields go through form fields, which refuse NUL themselves.
 """
 
 from django.http import HttpResponseBadRequest
@@ -27,7 +28,11 @@ class RefuseNulMiddleware:
         if (
             NUL in request.path
             or _has_nul(request.GET)
-            or (request.method == "POST" and _has_nul(request.POST))
+            or (
+                request.method == "POST"
+                and request.content_type != "multipart/form-data"
+                and _has_nul(request.POST)
+            )
         ):
             return HttpResponseBadRequest(
                 _(
