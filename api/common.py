@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from api.errors import BadInput, form_errors
 from pmks_portal import access
 from pmks_portal.access import Capability
-from pmks_portal.pagination import PAGE_SIZES, keyset_page
+from pmks_portal.pagination import COUNT_CAP, PAGE_SIZES, keyset_page
 
 # Until pmks_portal/masking.py lands this is the rule the pages apply (the `mask_id_number`
 # filter of the templates, shown unless the user may SEE_FULL_IDS).
@@ -53,13 +53,23 @@ def own_regency(request, asked: str | None):
     return regency
 
 
-def page_of(queryset, *, field: str, descending: bool, after: str | None, size: int | None):
+def page_of(
+    queryset,
+    *,
+    field: str,
+    descending: bool,
+    after: str | None,
+    size: int | None,
+    count_cap: int = COUNT_CAP,
+):
+    """A keyset page as the list pages make it; at most the largest page a list page offers."""
     return keyset_page(
         queryset,
         field=field,
         descending=descending,
         cursor=after,
         size=min(size or PAGE_SIZES[0], PAGE_SIZES[-1]),
+        count_cap=count_cap,
     )
 
 

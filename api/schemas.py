@@ -359,3 +359,11 @@ class FollowUpUpdateIn(Strict):
     happened_on: dt.date = Field(examples=["2026-11-10"])
     note: str = Field(examples=["Verifikasi 40 anak di 3 kecamatan."])
     version: int | None = Field(None, description="The follow-up's version as read.", examples=[1])
+
+
+class CaseSearchIn(Strict):
+    """Sent by POST, as the list page's search is, so no name or NIK lands in a URL or a log."""
+
+    q: str = Field(min_length=2, max_length=150, examples=["Rudi Hartono"])
+    size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE, description="Rows per page (25).")
+    after: str | None = Field(None, description="The `next` of the previous page.")

@@ -399,14 +399,14 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("PMKS_PRIVATE_MEDIA_ROOT", str(VAR_DIR / "private")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# The largest file an upload accepts unless it sets its own limit (pmks_portal/private_files;
-# meeting documents, rakornis/files.py, may be larger).
 # API clients' rate limits (api/limits.py): requests a minute, records returned a day (WITA).
 PMKS_API_REQUESTS_PER_MINUTE = env_int("PMKS_API_REQUESTS_PER_MINUTE", 60)
 PMKS_API_RECORDS_PER_DAY = env_int("PMKS_API_RECORDS_PER_DAY", 2000)
 # Days an API client's token lasts unless the administrator picks another expiry.
 PMKS_API_TOKEN_DAYS = env_int("PMKS_API_TOKEN_DAYS", 365)
 
+# The largest file an upload accepts unless it sets its own limit (pmks_portal/private_files;
+# meeting documents, rakornis/files.py, may be larger).
 PMKS_ATTACHMENT_MAX_BYTES = env_int("PMKS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 
 # E-mail (Django 6.1 mailers): console in demo, SMTP when EMAIL_HOST is set.

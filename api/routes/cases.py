@@ -22,6 +22,7 @@ from cases.forms import CaseFilterForm, CaseForm, InterventionForm, PersonForm, 
 from cases.models import Case, Intervention, Person
 from pmks_portal import access
 from pmks_portal.access import Capability
+from pmks_portal.pagination import SEARCH_COUNT_CAP
 
 router = Router(tags=["cases"])
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 404: schemas.Error}
@@ -134,6 +135,28 @@ def case_list(request, filters: Query[schemas.CaseFilters]):
     cases, (field, descending) = form.apply(Case.objects.visible_to(request.user).for_list())
     page = page_of(
         cases, field=field, descending=descending, after=filters.after, size=filters.size
+    )
+    readlog.served(request, Case, [case.pk for case in page.rows])
+    return page_body(page, [case_body(case) for case in page.rows])
+
+
+@router.post(
+    "/cases/search/",
+    response={200: schemas.CasePage, **ERRORS},
+    url_name="case-search",
+    auth=guarded(Capability.READ_RECORDS),
+)
+def case_search(request, payload: schemas.CaseSearchIn):
+    """The caller's cases whose person has this NIK or KK number, or a name like this one (the
+    list page's search: cases/querysets.py `matching`), newest first."""
+    cases = Case.objects.visible_to(request.user).for_list().matching(payload.q.strip())
+    page = page_of(
+        cases,
+        field="registered_on",
+        descending=True,
+        after=payload.after,
+        size=payload.size,
+        count_cap=SEARCH_COUNT_CAP,
     )
     readlog.served(request, Case, [case.pk for case in page.rows])
     return page_body(page, [case_body(case) for case in page.rows])

@@ -28,6 +28,7 @@ READ, WRITE, AGGREGATES, FOLLOW_UP = "read", "write", "aggregates", "follow-up w
 OPERATIONS = {
     ("get", "/api/v1/cases/"): READ,
     ("post", "/api/v1/cases/"): WRITE,
+    ("post", "/api/v1/cases/search/"): READ,
     ("get", "/api/v1/cases/{pk}/"): READ,
     ("post", "/api/v1/cases/{pk}/transitions/"): WRITE,
     ("get", "/api/v1/cases/{pk}/interventions/"): READ,

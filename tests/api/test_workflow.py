@@ -122,3 +122,16 @@ def test_a_duplicate_nik_is_refused_and_warnings_wait_for_a_confirming_call(
     confirmed = samarinda_app.post("/api/v1/persons/", body | {"confirm": True})
     assert confirmed.status_code == 201
     assert Person.objects.count() == count + 1
+
+
+def test_a_search_by_name_or_nik_finds_only_the_clients_cases(
+    samarinda_reader, samarinda_case, balikpapan_case
+):
+    found = samarinda_reader.post("/api/v1/cases/search/", {"q": "Rudi"})
+    assert found.status_code == 200, found.content
+    assert [row["id"] for row in found.json()["results"]] == [samarinda_case.pk]
+    by_nik = samarinda_reader.post("/api/v1/cases/search/", {"q": "6472 0517 0512 0003"})
+    assert [row["id"] for row in by_nik.json()["results"]] == [samarinda_case.pk]
+    theirs = samarinda_reader.post("/api/v1/cases/search/", {"q": "6471025708110002"})
+    assert theirs.json()["results"] == []
+    assert samarinda_reader.post("/api/v1/cases/search/", {"q": "R"}).status_code == 400
