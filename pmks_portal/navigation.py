@@ -34,6 +34,18 @@ MENU = [
     MenuEntry(_("API clients"), "api_clients:list", Capability.MANAGE_USERS, ADMINISTRATION),
     MenuEntry(_("PMKS categories"), "categories:list", Capability.MANAGE_REFERENCE, ADMINISTRATION),
     MenuEntry(_("Targets"), "reports:targets", Capability.MANAGE_REFERENCE, ADMINISTRATION),
+    # --- privacy (#17): personal-data duties
+    MenuEntry(
+        _("Subject requests"), "pdp:requests", Capability.HANDLE_SUBJECT_REQUESTS, ADMINISTRATION
+    ),
+    MenuEntry(_("Breaches"), "pdp:breaches", Capability.MANAGE_PRIVACY, ADMINISTRATION),
+    MenuEntry(
+        _("Register of processing activities"),
+        "pdp:register",
+        Capability.MANAGE_PRIVACY,
+        ADMINISTRATION,
+    ),
+    MenuEntry(_("Retention"), "pdp:retention", Capability.MANAGE_PRIVACY, ADMINISTRATION),
 ]
 
 

@@ -22,6 +22,10 @@ handles_requests = access.requires(Capability.HANDLE_SUBJECT_REQUESTS)
 @handles_requests
 @require_GET
 def request_list(request):
+    # "Log a request for person n": the person's own page (cases) may link here instead.
+    person = request.GET.get("orang", "")
+    if person.isdigit():
+        return redirect("pdp:request-create", person_pk=int(person))
     requests = (
         SubjectRequest.objects.visible_to(request.user)
         .select_related("person", "regency", "received_by")

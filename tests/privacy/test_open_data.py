@@ -114,3 +114,13 @@ def test_a_quarter_or_a_future_month_is_refused(client, registry):
             client.get(reverse("privacy:open-data-csv"), {"periode": "2026-Q3"}).status_code == 400
         )
         assert client.get(reverse("privacy:open-data"), {"periode": "2027-01"}).status_code == 400
+
+
+def test_the_page_costs_a_fixed_number_of_queries(client, registry, django_assert_num_queries):
+    """Once computed, the tables are cached until the next refresh of the summary: a visit
+    costs the one query that tells whether it has been refreshed (the summary states)."""
+    url = reverse("privacy:open-data")
+    with time_machine.travel(NOVEMBER, tick=False):
+        client.get(url, {"periode": "2026-11"})
+        with django_assert_num_queries(1):
+            client.get(url, {"periode": "2026-11"})

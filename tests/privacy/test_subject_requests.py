@@ -179,3 +179,8 @@ def test_a_request_is_logged_with_who_took_it(login, rudi, samarinda_staff, bali
     assert response.status_code == 302
     assert created.received_by == samarinda_staff and created.regency_id == "64.72"
     assert created.deadline == datetime(2026, 11, 23, 8, 0, tzinfo=WITA)
+
+
+def test_the_list_leads_to_logging_a_request_for_a_person(login, rudi, samarinda_staff):
+    response = login(samarinda_staff).get(reverse("pdp:requests"), {"orang": str(rudi.pk)})
+    assert response["Location"] == reverse("pdp:request-create", args=[rudi.pk])
