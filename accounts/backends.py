@@ -18,7 +18,14 @@ class UserWithRegencyBackend(ModelBackend):
 
 class SignInSlowdownBackend(BaseBackend):
     """Authenticates nobody: it makes a sign-in of a much-guessed user wait (accounts.slowdown)
-    before the next backend checks the password. After axes, so a locked pair never waits."""
+    before the next backend checks the password. After axes, so a locked pair never waits.
+
+    Loading a signed-in user is the next backend's: Django's force_login (tests, and any code
+    that logs a user in without a password) takes the first backend that has get_user, and
+    BaseBackend's answers None, which would sign the user straight out again."""
+
+    def get_user(self, user_id):
+        return UserWithRegencyBackend().get_user(user_id)
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username:

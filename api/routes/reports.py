@@ -109,7 +109,15 @@ def run_body(run: ReportRun) -> dict:
 )
 def report_request(request, payload: schemas.ReportIn):
     """Asks for a report of a regency (or the province roll-up): 202 when it is queued, 200 when
-    the same report exists already. Poll its status, then download its files."""
+    the same report exists already. Poll its status, then download its files. A read-only
+    client reads reports but may not ask for one, as a regency viewer may not (403)."""
+    # Another regency in the body stays the form's 400 (its field error), as for a page.
+    own_scope = payload.regency is None or access.regency_limit(request.user) in (
+        None,
+        payload.regency,
+    )
+    if own_scope and not access.may_request_report(request.user, payload.regency or None):
+        raise PermissionDenied
     data = {"scope": payload.regency or PROVINCE, "period": payload.period}
     form = ReportRequestForm(data, user=request.user)
     if not form.is_valid():

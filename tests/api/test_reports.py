@@ -71,14 +71,17 @@ def test_aggregates_need_the_capability_and_a_sane_window(samarinda_reader, prov
 
 
 def test_a_report_is_requested_polled_and_downloaded_with_the_download_logged(
-    samarinda_reader, balikpapan_staff, settings, tmp_path
+    samarinda_app, samarinda_reader, balikpapan_staff, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    asked = samarinda_reader.post("/api/v1/reports/", {"regency": "64.72", "period": "2026-10"})
+    # Read-only means read-only: a reading client may not ask for a report, a writing one may.
+    refused = samarinda_reader.post("/api/v1/reports/", {"regency": "64.72", "period": "2026-10"})
+    assert refused.status_code == 403
+    asked = samarinda_app.post("/api/v1/reports/", {"regency": "64.72", "period": "2026-10"})
     assert asked.status_code in (200, 202), asked.content
     run_id = asked.json()["id"]
-    again = samarinda_reader.post("/api/v1/reports/", {"regency": "64.72", "period": "2026-10"})
+    again = samarinda_app.post("/api/v1/reports/", {"regency": "64.72", "period": "2026-10"})
     assert again.status_code == 200
     assert again.json()["id"] == run_id
     assert samarinda_reader.get(f"/api/v1/reports/{run_id}/").json()["period"] == "2026-10"
@@ -96,7 +99,7 @@ def test_a_report_is_requested_polled_and_downloaded_with_the_download_logged(
     assert exports.get().changes["params"]["via"] == "api"
 
     # Balikpapan's report, and another regency in the body.
-    other = samarinda_reader.post("/api/v1/reports/", {"regency": "64.71", "period": "2026-10"})
+    other = samarinda_app.post("/api/v1/reports/", {"regency": "64.71", "period": "2026-10"})
     assert other.status_code == 400
     assert "regency" in other.json()["errors"]
     balikpapan_run, _ = report_services.report_request(
