@@ -6,13 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from api.errors import BadInput, form_errors
-from pmks_portal import access
+from pmks_portal import access, masking
 from pmks_portal.access import Capability
 from pmks_portal.pagination import COUNT_CAP, PAGE_SIZES, keyset_page
-
-# Until pmks_portal/masking.py lands this is the rule the pages apply (the `mask_id_number`
-# filter of the templates, shown unless the user may SEE_FULL_IDS).
-from pmks_portal.templatetags.portal import mask_id_number
 
 
 def require(request, capability: Capability) -> None:
@@ -25,9 +21,7 @@ def id_number(request, value: str | None) -> str | None:
     """A NIK or KK number as the caller may see it: in full, or masked as on the pages."""
     if not value:
         return value
-    if access.can(request.user, Capability.SEE_FULL_IDS):
-        return value
-    return mask_id_number(value)
+    return masking.show_identifier(value, full=masking.may_see_full(request.user))
 
 
 def form_data(values: dict) -> dict:

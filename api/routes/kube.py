@@ -10,6 +10,7 @@ from kube.forms import KubeForm, ReportForm
 from kube.models import Kube, KubeReport
 from pmks_portal import access
 from pmks_portal.access import Capability
+from pmks_portal.masking import mask_account
 
 router = Router(tags=["kube"])
 ERRORS = {400: schemas.Error, 401: schemas.Error, 403: schemas.Error, 404: schemas.Error}
@@ -27,7 +28,7 @@ def kube_body(kube: Kube) -> dict:
         "business_type": kube.business_type_id,
         "business_description": kube.business_description,
         # Masked on every page, for every role (kube's masked_account filter).
-        "bank_account_number": kube_services.mask_account(kube.bank_account_number),
+        "bank_account_number": mask_account(kube.bank_account_number),
         "status": kube.status,
         "stage": kube.stage,
         "last_report_month": kube.last_report_month,

@@ -5,7 +5,6 @@ Each service is atomic, checks the actor's right to write through pmks_portal.ac
 the group's stage when what it is scored on changed. Views call exactly one of these.
 """
 
-from kube.services.common import mask_account
 from kube.services.grants import disbursement_add, grant_add
 from kube.services.groups import (
     KUBE_FIELDS,
@@ -44,6 +43,7 @@ from kube.services.stages import (
     stage_override_set,
     stage_refresh,
 )
+from pmks_portal.masking import mask_account
 
 __all__ = [
     "mask_account",

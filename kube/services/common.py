@@ -15,6 +15,7 @@ from cases.models import Person
 from kube.models import (
     Kube,
 )
+from pmks_portal.masking import mask_account
 
 
 def _today() -> date:
@@ -35,14 +36,6 @@ def _check_amounts(data: dict, fields: Iterable[str], model: type[models.Model])
             errors[field] = _("%(field)s cannot be negative.") % {"field": label}
     if errors:
         raise ValidationError(errors)
-
-
-def mask_account(number: str) -> str:
-    """A bank account number with all but its last four digits hidden: ******7890."""
-    text = str(number or "")
-    if len(text) <= 4:
-        return "*" * len(text)
-    return "*" * (len(text) - 4) + text[-4:]
 
 
 def _lock_kube(kube: Kube) -> Kube:

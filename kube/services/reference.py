@@ -8,7 +8,7 @@ from kube.models import (
     BusinessType,
     KubeRules,
 )
-from pmks_portal import access, choices_cache
+from pmks_portal import access, choices_cache, jobs
 from pmks_portal.access import Capability
 
 RULES_FIELDS = [
@@ -55,5 +55,7 @@ def rules_save(*, actor, expected_version: int, data: dict) -> KubeRules:
     save_new_version(rules, actor=actor, changes=changes)
     from kube.tasks import recompute_stages
 
-    transaction.on_commit(recompute_stages.delay)
+    # Never raises into the save when the broker is down (pmks_portal.jobs); a missed publish is
+    # caught up by the nightly rescoring of every stage.
+    transaction.on_commit(lambda: jobs.publish(recompute_stages))
     return rules
