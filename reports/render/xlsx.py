@@ -1,16 +1,15 @@
-"""The report's XLSX (openpyxl), repacked so that the same content gives the same bytes."""
+"""The report's XLSX, written through the portal's one spreadsheet writer (formula-like text
+neutralised, strings as strings) and stamped with its data-as-of, so that the same content
+gives the same bytes."""
 
-import io
 import re
-import zipfile
 from datetime import datetime
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from cases.models import Programme
+from pmks_portal import spreadsheets
 from reports import clock, sources
 from reports.render.common import (
     _dt,
@@ -26,24 +25,18 @@ from reports.render.common import (
 
 def write_xlsx(content: dict, content_sha256: str, period_label: str, target) -> None:
     """The XLSX of a report: one sheet per table, numbers as numbers."""
-    workbook = Workbook()
-    bold = Font(bold=True)
+    workbook = spreadsheets.workbook()
     moment = _fixed_moment(content)
-    workbook.properties.created = moment
-    workbook.properties.modified = moment
     workbook.properties.creator = "Portal PMKS Dinas Sosial Kaltim"
     workbook.properties.title = title(content, period_label)
 
-    def sheet(name: str, header: list, rows: list[list], first=False):
-        ws = workbook.active if first else workbook.create_sheet()
+    def sheet(name: str, header: list, rows: list[list]):
         # Excel refuses []:*?/\ in sheet names (and "Kabupaten/kota" has one).
-        ws.title = re.sub(r"[\[\]:*?/\\]", "-", name)[:31]
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = bold
+        ws = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", name)[:31])
+        ws.freeze_panes = "A2"  # before the rows: a write-only sheet streams them
+        spreadsheets.append(ws, header, bold=True)
         for row in rows:
-            ws.append(row)
-        ws.freeze_panes = "A2"
+            spreadsheets.append(ws, row)
         return ws
 
     sheet(
@@ -58,7 +51,6 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             [_("Judged on"), content["judged_on"]],
             [_("Content hash (sha256)"), content_sha256],
         ],
-        first=True,
     )
     sheet(
         _("Targets"),
@@ -220,9 +212,7 @@ def write_xlsx(content: dict, content_sha256: str, period_label: str, target) ->
             else [[_("Not available"), None]]
         ),
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    target.write(_repacked(buffer.getvalue(), moment))
+    spreadsheets.save(workbook, target, stamp=moment)
 
 
 def _fixed_moment(content: dict) -> datetime:
@@ -232,25 +222,3 @@ def _fixed_moment(content: dict) -> datetime:
     if as_of is None:
         return datetime(2000, 1, 1)
     return as_of.astimezone(clock.WITA).replace(tzinfo=None, microsecond=0)
-
-
-def _repacked(data: bytes, moment: datetime) -> bytes:
-    """The workbook's zip again, byte for byte reproducible: openpyxl stamps the save time into
-    docProps/core.xml (dcterms:modified) and zipfile stamps every member with the clock; both
-    become `moment`. Members keep their order and compression."""
-    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as packed:
-        for member in source.infolist():
-            body = source.read(member.filename)
-            if member.filename == "docProps/core.xml":
-                body = re.sub(
-                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    body,
-                )
-            info = zipfile.ZipInfo(member.filename, date_time=moment.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = member.external_attr
-            packed.writestr(info, body)
-    return out.getvalue()
