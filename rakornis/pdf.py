@@ -8,7 +8,7 @@ import io
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -251,10 +251,16 @@ def meeting_summary(
             outcome = outcomes.get(follow_up.pk)
             outcome_text = "—"
             if outcome is not None:
-                outcome_text = _("%(verdict)s (before %(before)s, after %(after)s)") % {
+                # On the same basis as the page: rates per 30 days (or stocks), with the good
+                # direction named, so the verdict can be read off the figures.
+                outcome_text = _(
+                    "%(verdict)s (before %(before)s, after %(after)s; %(basis)s; %(direction)s)"
+                ) % {
                     "verdict": outcome.verdict_label,
-                    "before": outcome.before,
-                    "after": "—" if outcome.after is None else outcome.after,
+                    "before": number_format(outcome.before_shown),
+                    "after": "—" if outcome.after is None else number_format(outcome.after_shown),
+                    "basis": outcome.basis_label,
+                    "direction": outcome.direction_label,
                 }
             rows.append(
                 [
