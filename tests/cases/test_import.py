@@ -940,12 +940,8 @@ def test_the_services_queue_their_task_once_the_transaction_commits(
     from cases import tasks
 
     queued = []
-    monkeypatch.setattr(
-        tasks.check_import, "apply_async", lambda args: queued.append(("check", *args))
-    )
-    monkeypatch.setattr(
-        tasks.commit_import, "apply_async", lambda args: queued.append(("commit", *args))
-    )
+    for kind, task in (("check", tasks.check_import), ("commit", tasks.commit_import)):
+        monkeypatch.setattr(task, "apply_async", lambda args, k=kind: queued.append((k, *args)))
     with django_capture_on_commit_callbacks(execute=True):
         batch = importing.import_batch_create(
             actor=samarinda_staff,
