@@ -3,7 +3,7 @@ an administrator's reset (thin views; accounts/second_factor.py does the work)."
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,12 +29,14 @@ class CodeForm(forms.Form):
 
 
 def _next_url(request) -> str:
+    """Where to go after the code: the page asked for, if it is a path on this site (anything
+    else, e.g. "0000", would be taken by redirect() for a view name), else the start page."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return "home"
+    return resolve_url("home")
 
 
 @access.authenticated

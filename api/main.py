@@ -10,6 +10,7 @@ from ninja import NinjaAPI, Swagger
 from api import errors
 from api.auth import AUTH
 from api.routes import cases, kube, rakornis, reference, reports
+from pmks_portal import converters  # noqa: F401 - registers {id:pk}, bounded to the id column
 
 
 class PortalAPI(NinjaAPI):

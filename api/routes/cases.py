@@ -162,7 +162,7 @@ def case_search(request, payload: schemas.CaseSearchIn):
     return page_body(page, [case_body(case) for case in page.rows])
 
 
-@router.get("/cases/{int:pk}/", response={200: schemas.CaseDetail, **ERRORS}, url_name="case")
+@router.get("/cases/{id:pk}/", response={200: schemas.CaseDetail, **ERRORS}, url_name="case")
 def case_detail(request, pk: int):
     require(request, Capability.READ_RECORDS)
     case = access.get_object_for_user(Case.objects.for_list(), request.user, pk=pk)
@@ -199,7 +199,7 @@ def case_create(request, payload: schemas.CaseIn):
 
 
 @router.post(
-    "/cases/{int:pk}/transitions/",
+    "/cases/{id:pk}/transitions/",
     response={200: schemas.CaseDetail, **ERRORS},
     url_name="case-transition",
     auth=guarded(Capability.WRITE_RECORDS, Case, write=True),
@@ -216,7 +216,7 @@ def case_transition(request, pk: int, payload: schemas.TransitionIn):
 
 
 @router.get(
-    "/cases/{int:pk}/interventions/",
+    "/cases/{id:pk}/interventions/",
     response={200: list[schemas.Intervention], **ERRORS},
     url_name="case-interventions",
 )
@@ -229,7 +229,7 @@ def intervention_list(request, pk: int):
 
 
 @router.post(
-    "/cases/{int:pk}/interventions/",
+    "/cases/{id:pk}/interventions/",
     response={201: schemas.Intervention, **ERRORS},
     url_name="case-interventions",
     auth=guarded(Capability.WRITE_RECORDS, Case, write=True),
@@ -253,7 +253,7 @@ def person_list(request, filters: Query[schemas.PersonFilters]):
     return page_body(page, [person_body(request, p) for p in page.rows])
 
 
-@router.get("/persons/{int:pk}/", response={200: schemas.Person, **ERRORS}, url_name="person")
+@router.get("/persons/{id:pk}/", response={200: schemas.Person, **ERRORS}, url_name="person")
 def person_detail(request, pk: int):
     require(request, Capability.READ_RECORDS)
     person = access.get_object_for_user(Person.objects.all(), request.user, pk=pk)

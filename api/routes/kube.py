@@ -82,7 +82,7 @@ def kube_create(request, payload: schemas.KubeIn):
     return Status(201, kube_body(kube))
 
 
-@router.get("/kube/{int:pk}/", response={200: schemas.Kube, **ERRORS}, url_name="kube-group")
+@router.get("/kube/{id:pk}/", response={200: schemas.Kube, **ERRORS}, url_name="kube-group")
 def kube_detail(request, pk: int):
     require(request, Capability.READ_RECORDS)
     kube = access.get_object_for_user(Kube.objects.for_list(), request.user, pk=pk)
@@ -91,7 +91,7 @@ def kube_detail(request, pk: int):
 
 
 @router.get(
-    "/kube/{int:pk}/reports/",
+    "/kube/{id:pk}/reports/",
     response={200: list[schemas.KubeReport], **ERRORS},
     url_name="kube-reports",
 )
@@ -104,7 +104,7 @@ def kube_report_list(request, pk: int):
 
 
 @router.post(
-    "/kube/{int:pk}/reports/",
+    "/kube/{id:pk}/reports/",
     response={201: schemas.KubeReport, **ERRORS},
     url_name="kube-reports",
     auth=guarded(Capability.WRITE_RECORDS, Kube, write=True),

@@ -52,7 +52,7 @@ def follow_up_list(request, filters: Query[schemas.PersonFilters]):
 
 
 @router.get(
-    "/follow-ups/{int:pk}/", response={200: schemas.FollowUp, **ERRORS}, url_name="follow-up"
+    "/follow-ups/{id:pk}/", response={200: schemas.FollowUp, **ERRORS}, url_name="follow-up"
 )
 def follow_up_detail(request, pk: int):
     require(request, Capability.READ_RECORDS)
@@ -62,7 +62,7 @@ def follow_up_detail(request, pk: int):
 
 
 @router.post(
-    "/follow-ups/{int:pk}/updates/",
+    "/follow-ups/{id:pk}/updates/",
     response={200: schemas.FollowUp, 409: schemas.Error, **ERRORS},
     url_name="follow-up-updates",
     auth=guarded(Capability.READ_RECORDS, FollowUp, write=True),

@@ -247,3 +247,14 @@ def test_the_demo_admin_and_officer_sign_in_with_the_printed_code(kaltim, clock)
         assert client.post(VERIFY, {"token": code})["Location"] == reverse("home")
         assert client.get(reverse("home")).status_code == 200
     assert not TOTPDevice.objects.filter(user__username="samarinda").exists()
+
+
+@pytest.mark.parametrize("next_value", ["0000", "home", "https://evil.example/", "//evil.example"])
+def test_after_the_code_only_a_path_on_this_site_is_followed(admin, next_value):
+    from tests.helpers import client_for
+
+    client = client_for(admin)  # signed in with the second factor verified
+    response = client.get(reverse("second_factor:verify"), {"next": next_value})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("second_factor:verify"), {"next": "/kasus/"})["Location"] == "/kasus/"
