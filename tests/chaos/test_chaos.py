@@ -176,7 +176,11 @@ def test_a_worker_killed_mid_report_is_done_exactly_once_within_two_minutes_of_a
         f"attempts {run.attempts}, builds {run.builds}"
     )
     assert run.builds == 1 and run.attempts == 2
+    # Built once: the run's files and the one issued version's copies (reports.versions).
+    assert run.versions.count() == 1
     assert sorted(p.name for p in folder.iterdir()) == [
+        f"laporan-pmks-{SAMARINDA}-{PERIOD}-v1.pdf",
+        f"laporan-pmks-{SAMARINDA}-{PERIOD}-v1.xlsx",
         f"laporan-pmks-{SAMARINDA}-{PERIOD}.pdf",
         f"laporan-pmks-{SAMARINDA}-{PERIOD}.xlsx",
     ]
