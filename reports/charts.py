@@ -9,6 +9,8 @@ from datetime import date
 
 from django.utils import formats
 
+from pmks_portal.months import add_months
+
 MONTH_LABEL_EVERY = 3
 
 
@@ -19,6 +21,18 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """A stretch of the remaining line: counted (drawn solid) or estimated (dotted)."""
+
+    estimated: bool
+    points: list[tuple[float, float]]
+
+    @property
+    def points_text(self) -> str:
+        return _points(self.points)
+
+
+@dataclass(frozen=True)
 class LineChart:
     width: int
     height: int
@@ -26,28 +40,30 @@ class LineChart:
     top: int
     plot_width: float
     plot_height: float
-    actual: list[tuple[float, float]]
-    estimated: list[tuple[float, float]]  # the part of the line that is estimated
+    segments: list[Segment]
     path: list[tuple[float, float]]
+    projection: list[tuple[float, float]]  # from the last month on, at the recent rate
+    deadline_x: float | None  # where the deadline falls, when within the chart
+    today_x: float | None  # the last month shown, when a projection follows it
     y_ticks: list[Tick]
     x_ticks: list[Tick]
     y_max: int
 
-    @staticmethod
-    def _points(points) -> str:
-        return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-
-    @property
-    def actual_points(self) -> str:
-        return self._points(self.actual)
-
-    @property
-    def estimated_points(self) -> str:
-        return self._points(self.estimated)
-
     @property
     def path_points(self) -> str:
-        return self._points(self.path)
+        return _points(self.path)
+
+    @property
+    def projection_points(self) -> str:
+        return _points(self.projection)
+
+    @property
+    def has_counted(self) -> bool:
+        return any(not s.estimated for s in self.segments)
+
+    @property
+    def has_estimated(self) -> bool:
+        return any(s.estimated for s in self.segments)
 
     @property
     def bottom(self) -> float:
@@ -56,6 +72,10 @@ class LineChart:
     @property
     def right(self) -> float:
         return self.left + self.plot_width
+
+
+def _points(points) -> str:
+    return " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
 def nice_ceiling(value: float) -> int:
@@ -69,40 +89,73 @@ def nice_ceiling(value: float) -> int:
     return int(10 * power)
 
 
+def segments(points: list[tuple[float, float]], estimated: list[bool]) -> list[Segment]:
+    """The line in stretches: the piece between two months is estimated when either month is,
+    counted otherwise; neighbouring pieces of one kind make one stretch. (Before, one estimated
+    month anywhere dotted the whole line up to it.)"""
+    if len(points) == 1:
+        return [Segment(estimated[0], list(points))]
+    runs: list[Segment] = []
+    for i in range(1, len(points)):
+        kind = estimated[i - 1] or estimated[i]
+        if runs and runs[-1].estimated == kind:
+            runs[-1].points.append(points[i])
+        else:
+            runs.append(Segment(kind, [points[i - 1], points[i]]))
+    return runs
+
+
+def label_every(count: int) -> int:
+    """Months between two labels of the time axis: more months, fewer labels."""
+    return MONTH_LABEL_EVERY if count <= 30 else 6 if count <= 60 else 12
+
+
 def line_chart(
     months: list[date],
     values: list[int],
     estimated: list[bool],
     path: list[float],
     *,
+    projection: list[float] = (),
+    deadline: date | None = None,
     width: int = 480,
     height: int = 200,
 ) -> LineChart:
-    """The remaining count month by month, its estimated stretch, and the target path."""
+    """The remaining count month by month (counted and estimated stretches), the target path,
+    and the projection forward at the recent rate. `path` may run on past the last month, over
+    the months of `projection`; `deadline` is marked where it falls within them."""
     left, top, right_pad, bottom_pad = 44, 10, 24, 28
     plot_width = width - left - right_pad
     plot_height = height - top - bottom_pad
-    y_max = nice_ceiling(max([*values, *path, 1]))
-    count = max(len(months) - 1, 1)
+    y_max = nice_ceiling(max([*values, *path, *projection, 1]))
+    last = len(months) - 1
+    span = last + len(projection)
+    count = max(span, 1)
 
-    def x(i: int) -> float:
+    def x(i: float) -> float:
         return left + plot_width * i / count
 
     def y(value: float) -> float:
         return top + plot_height * (1 - value / y_max)
 
     points = [(x(i), y(v)) for i, v in enumerate(values)]
-    # The estimated months come first (worked back from the first snapshot).
-    last_estimated = max((i for i, flag in enumerate(estimated) if flag), default=-1)
-    estimated_points = points[: last_estimated + 2] if last_estimated >= 0 else []
-    actual_points = points[last_estimated + 1 :] if last_estimated >= 0 else points
+    projected = (
+        [points[-1], *((x(last + k), y(v)) for k, v in enumerate(projection, start=1))]
+        if projection and points
+        else []
+    )
+    deadline_x = None
+    if deadline is not None and months:
+        offset = (deadline.year - months[0].year) * 12 + deadline.month - months[0].month
+        deadline_x = x(offset) if 0 <= offset <= span else None
     # Whole numbers only: the middle line only when it falls on one.
     marks = [0, y_max // 2, y_max] if y_max % 2 == 0 else [0, y_max]
     y_ticks = [Tick(y(mark), _number(mark)) for mark in marks]
+    every = label_every(span + 1)
     x_ticks = [
-        Tick(x(i), formats.date_format(month, "M y"))
-        for i, month in enumerate(months)
-        if (len(months) - 1 - i) % MONTH_LABEL_EVERY == 0
+        Tick(x(i), formats.date_format(add_months(months[0], i), "M y"))
+        for i in range(span + 1)
+        if (last - i) % every == 0
     ]
     return LineChart(
         width=width,
@@ -111,9 +164,11 @@ def line_chart(
         top=top,
         plot_width=plot_width,
         plot_height=plot_height,
-        actual=actual_points,
-        estimated=estimated_points,
+        segments=segments(points, estimated),
         path=[(x(i), y(v)) for i, v in enumerate(path)],
+        projection=projected,
+        deadline_x=deadline_x,
+        today_x=x(last) if projected else None,
         y_ticks=y_ticks,
         x_ticks=x_ticks,
         y_max=y_max,

@@ -7,6 +7,7 @@ from cases.models import Programme
 from pmks_portal import access
 from regions.models import Region
 from reports import availability
+from reports.maps import geojson
 from reports.models import Indicator, Target
 from reports.periods import parse_period
 
@@ -164,3 +165,26 @@ class MilestoneForm(forms.Form):
         required=False,
         help_text=_("Leave empty to remove the milestone."),
     )
+
+
+class OutlineUploadForm(forms.Form):
+    """A GeoJSON file of the regencies' boundaries, and the property that names each one."""
+
+    file = forms.FileField(
+        label=_("GeoJSON file"),
+        help_text=_(
+            "A FeatureCollection of Polygons or MultiPolygons in longitude and latitude (WGS 84), "
+            "one feature per regency or city of the province, at most 5 MB."
+        ),
+    )
+    code_property = forms.CharField(
+        label=_("Property holding the regency code"),
+        initial="code",
+        max_length=64,
+        help_text=_("Its value is the Kemendagri code (64.72) or the BPS code (6472)."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        geojson.check_size(upload.size)  # before the file is read
+        return upload

@@ -237,3 +237,34 @@ def assess(
     return Assessment(
         current, baseline[0], baseline[1], from_data, path_now, rate, forecast, status
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Projection, for the charts
+
+PROJECTION_MONTHS = 36  # the farthest a chart looks ahead
+
+
+def projection_months(last_month: date, deadline: date) -> int:
+    """How far the charts draw the projection: to the deadline; once it has passed, over the
+    GRACE_MONTHS within which the status still calls a regency at risk. Never beyond
+    PROJECTION_MONTHS, so that the history keeps most of the chart's width."""
+    ahead = (deadline.year - last_month.year) * 12 + deadline.month - last_month.month
+    return min(ahead if ahead > 0 else GRACE_MONTHS, PROJECTION_MONTHS)
+
+
+def projection(current: int, rate: float | None, terms: TargetTerms, months: int) -> list[float]:
+    """Remaining month by month after the last one, at the recent monthly rate: the line the
+    forecast is read from. It stops at the target value (the count does not pass zero), and is
+    flat where there is no rate, or where the target is already reached."""
+    if _gap(current, terms) <= 0 or not rate:
+        return [float(current)] * months
+    values = []
+    for k in range(1, months + 1):
+        value = current + rate * k
+        if terms.decreasing and rate < 0:
+            value = max(value, terms.target_value)
+        elif not terms.decreasing and rate > 0:
+            value = min(value, terms.target_value)
+        values.append(max(value, 0.0))
+    return values

@@ -436,3 +436,34 @@ class ReportVersion(models.Model):
         if not self._state.adding:
             raise ValueError("An issued report version is never modified.")
         super().save(*args, **kwargs)
+
+
+class RegencyOutline(models.Model):
+    """A regency's boundary as the province map draws it: SVG path data, projected and
+    simplified from an uploaded GeoJSON file (reports.maps). One upload replaces them all; the
+    frame (width, height) is the upload's, shared by its outlines."""
+
+    regency = models.OneToOneField(
+        "regions.Region", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    path = models.TextField()
+    label_x = models.FloatField()
+    label_y = models.FloatField()
+    frame_width = models.FloatField()
+    frame_height = models.FloatField()
+    source_name = models.CharField(_("file"), max_length=255)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("regency outline")
+        verbose_name_plural = _("regency outlines")
+        ordering = ["regency"]
+
+    def __str__(self):
+        return f"{self.regency_id} ({self.source_name})"

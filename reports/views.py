@@ -18,19 +18,24 @@ from pmks_portal import access
 from pmks_portal.access import Capability
 from regions.models import Level, Region
 from reports import districts, figures, services, sources, versions
-from reports.charts import bar_chart, line_chart
+from reports.charts import bar_chart
 from reports.forms import (
     BaselineForm,
     MilestoneForm,
     MonthForm,
+    OutlineUploadForm,
     ReportRequestForm,
     RestateForm,
     TargetForm,
 )
 from reports.indicators import add_months
+from reports.maps import selectors as map_selectors
+from reports.maps import services as map_services
+from reports.maps.tiles import preview, province_map
 from reports.models import ReportRun, Target
 from reports.periods import Period
 from reports.summary import current_month
+from reports.trends import trend_chart
 
 read_records = access.requires(Capability.READ_RECORDS)
 province_dashboard = access.requires(Capability.VIEW_PROVINCE_DASHBOARD)
@@ -62,22 +67,8 @@ def _month_choices() -> list:
 
 
 def _trend_charts(standings) -> list[dict]:
-    charts = []
-    for standing in standings:
-        if not standing.series:
-            continue
-        charts.append(
-            {
-                "standing": standing,
-                "chart": line_chart(
-                    [m.month for m in standing.series],
-                    [m.remaining for m in standing.series],
-                    [m.estimated for m in standing.series],
-                    standing.path or [0.0] * len(standing.series),
-                ),
-            }
-        )
-    return charts
+    charts = ({"standing": s, "chart": trend_chart(s)} for s in standings)
+    return [item for item in charts if item["chart"] is not None]
 
 
 def _category_chart(overview):
@@ -126,7 +117,19 @@ def _province(request):
     if problem := month.problem(None):
         messages.warning(request, problem)
     overview = figures.overview(None, None if problem else month.chosen())
-    return render(request, "reports/dashboard_province.html", _common(request, overview))
+    context = _common(request, overview)
+    context["province_map"] = _map(request, overview)
+    return render(request, "reports/dashboard_province.html", context)
+
+
+def _map(request, overview):
+    """The map of the target asked for (?peta=<target code>), else of the first."""
+    targets = overview.case_targets
+    if not targets:
+        return None
+    asked = request.GET.get("peta")
+    target = next((t for t in targets if t.code == asked), targets[0])
+    return province_map(overview, target, map_selectors.outlines())
 
 
 @read_records
@@ -165,6 +168,44 @@ def district(request, code):
             "programmes": Programme.choices,
         },
     )
+
+
+@manage_reference
+def outlines(request):
+    """The regencies' boundaries the province map draws: upload a GeoJSON file, or see which
+    one is in use."""
+    form = OutlineUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            count = map_services.outlines_upload(
+                actor=request.user,
+                raw=upload.read(),
+                file_name=upload.name,
+                code_property=form.cleaned_data["code_property"],
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request, _("%(count)s boundaries stored: the map draws them.") % {"count": count}
+            )
+            return redirect("reports:outlines")
+    stored = map_selectors.outlines()
+    regencies = Region.objects.province_regencies().order_by("code").values_list("code", "name")
+    return render(
+        request,
+        "reports/outlines.html",
+        {"form": form, "outlines": stored, "preview": preview(list(regencies), stored)},
+    )
+
+
+@manage_reference
+@require_POST
+def outlines_remove(request):
+    map_services.outlines_remove(actor=request.user)
+    messages.success(request, _("The boundaries were removed: the map is the tile grid again."))
+    return redirect("reports:outlines")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -70,6 +70,15 @@ def fresh_choices():
     choices_cache.forget_now()
 
 
+@pytest.fixture(autouse=True)
+def fresh_outlines():
+    """Likewise the province map's outlines (reports.maps.selectors): an earlier test's upload
+    was rolled back, its cached shapes must not draw this test's map."""
+    from reports.maps import selectors
+
+    selectors.forget()
+
+
 @pytest.fixture
 def kaltim(db) -> Region:
     """The province of Kalimantan Timur (64), with its regencies, districts and villages."""

@@ -137,23 +137,16 @@ def _chart(target: dict) -> Drawing:
                 strokeWidth=1,
             )
         )
-    if len(chart.estimated) > 1:
-        drawing.add(
-            PolyLine(
-                [c for point in flip(chart.estimated) for c in point],
-                strokeColor=colors.HexColor("#0b5394"),
-                strokeDashArray=[1, 2],
-                strokeWidth=1.5,
+    for segment in chart.segments:
+        if len(segment.points) > 1:
+            drawing.add(
+                PolyLine(
+                    [c for point in flip(segment.points) for c in point],
+                    strokeColor=colors.HexColor("#0b5394"),
+                    strokeDashArray=[1, 2] if segment.estimated else None,
+                    strokeWidth=1.5,
+                )
             )
-        )
-    if len(chart.actual) > 1:
-        drawing.add(
-            PolyLine(
-                [c for point in flip(chart.actual) for c in point],
-                strokeColor=colors.HexColor("#0b5394"),
-                strokeWidth=1.5,
-            )
-        )
     return drawing
 
 
