@@ -1,23 +1,39 @@
 """KUBE figures for the reports and dashboard (keep these signatures: reports/ calls them).
 
-Both count in the database (no row is loaded) and take no user: the caller scopes by passing
+All count in the database (no row is loaded) and take no user: the caller scopes by passing
 the regency it may show, or None for the whole province.
 """
 
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.utils import timezone
 
 from kube.models import Kube, KubeReport, KubeStatus, Stage
 
 
+def dashboard_counts(
+    regency_code: str | None, year: int, month: int
+) -> tuple[dict[str, int], int, int]:
+    """(stage counts, expected, received): the two below in one query, as the dashboards
+    read them (their query budget, PERFORMANCE.md G3)."""
+    first = date(year, month, 1)
+    expected = Q(pk__in=Kube.objects.expecting_report_for(first).values("pk"))
+    received = expected & Q(pk__in=KubeReport.objects.filter(month=first).values("kube_id"))
+    active = Q(status=KubeStatus.ACTIVE)
+    counts = Kube.objects.in_regency(regency_code).aggregate(
+        expected=Count("pk", filter=expected),
+        received=Count("pk", filter=received),  # one report per group and month
+        **{f"stage_{stage}": Count("pk", filter=active & Q(stage=stage)) for stage in Stage.values},
+    )
+    stages = {stage: counts[f"stage_{stage}"] for stage in Stage.values}
+    return stages, counts["expected"], counts["received"]
+
+
 def stage_counts(regency_code: str | None) -> dict[str, int]:
     """Active groups per stage in force (hand-set or computed): every stage, zeros included."""
-    groups = Kube.objects.filter(status=KubeStatus.ACTIVE).in_regency(regency_code)
-    counts = dict.fromkeys(Stage.values, 0)
-    for row in groups.order_by().values("stage").annotate(n=Count("pk")):
-        counts[row["stage"]] = row["n"]
-    return counts
+    today = timezone.localdate()
+    return dashboard_counts(regency_code, today.year, today.month)[0]
 
 
 def reporting_completeness(regency_code: str | None, year: int, month: int) -> tuple[int, int]:
@@ -27,7 +43,5 @@ def reporting_completeness(regency_code: str | None, year: int, month: int) -> t
     reporting until the month before they stopped being active). Received: the reports of
     those groups for that month; a report of a group not expected that month is not counted.
     """
-    first = date(year, month, 1)
-    expected = Kube.objects.in_regency(regency_code).expecting_report_for(first)
-    received = KubeReport.objects.filter(month=first, kube__in=expected.values("pk")).count()
-    return expected.count(), received
+    _stages, expected, received = dashboard_counts(regency_code, year, month)
+    return expected, received

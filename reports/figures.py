@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.models import CaseStatus, Category, Programme
 from cases.targets import OPEN_STATUSES
+from pmks_portal import choices_cache
 from regions.models import Region
 from reports import sources
 from reports.indicators import (
@@ -516,6 +517,21 @@ def _kube_standings(result: Overview, scope: str | None, on: date) -> None:
         )
 
 
+def _category_names(ids: set[int]) -> dict[int, dict]:
+    """The categories' code, name and order, from the reference lists' cache (forgotten when
+    a category changes through cases.reference): no query on most builds of an overview. A
+    category the cached list does not know yet (added by a migration or a data load) sends
+    the read to the database."""
+    rows = choices_cache.cached_choices("report-categories", _load_categories)
+    if not ids <= {row[0] for row in rows}:
+        rows = _load_categories()
+    return {pk: {"code": code, "name": name, "sort_order": order} for pk, code, name, order in rows}
+
+
+def _load_categories() -> list[tuple]:
+    return list(Category.objects.values_list("id", "code", "name", "sort_order"))
+
+
 def _breakdown(regency: Region | None, month: date):
     """Cases of the month's snapshot by category; for a regency also by district (one query)."""
     rows = CaseStock.objects.filter(month=month)
@@ -535,12 +551,7 @@ def _breakdown(regency: Region | None, month: date):
         )
         .order_by()
     )
-    names = {
-        c["id"]: c
-        for c in Category.objects.filter(id__in={row["category_id"] for row in rows}).values(
-            "id", "code", "name", "sort_order"
-        )
-    }
+    names = _category_names({row["category_id"] for row in rows})
     for row in rows:
         category = names[row["category_id"]]
         row["category__code"] = category["code"]

@@ -312,6 +312,9 @@ def report_build(run_id) -> ReportRun | None:
             setattr(locked, field, built[field])
         locked.save()
         versions.version_issue(locked)
+    # Once committed: a dashboard read while the version was being issued may have cached the
+    # issued figures without it.
+    versions.forget_issued()
     logger.info("report run=%s done sha256=%s", run.pk, locked.content_sha256)
     return locked
 

@@ -3,9 +3,8 @@
 The KUBE and Rakornis apps offer (plain imports, so that a rename fails loudly at start-up
 instead of blanking the dashboards):
 
-* ``kube.indicators.stage_counts(regency_code | None) -> dict[str, int]``;
-* ``kube.indicators.reporting_completeness(regency_code | None, year, month)``
-  ``-> (expected, received)``;
+* ``kube.indicators.dashboard_counts(regency_code | None, year, month)``
+  ``-> (stage counts, expected, received)``, in one query;
 * ``rakornis.indicators.follow_up_counts(regency_code | None, on: date)``
   ``-> {"open", "overdue", "done"}``.
 """
@@ -42,9 +41,8 @@ class FollowUps:
 
 def kube_figures(regency: str | None, year: int, month: int) -> KubeFigures:
     """KUBE groups by stage and the month's reporting completeness."""
-    stages = dict(kube_indicators.stage_counts(regency))
-    expected, received = kube_indicators.reporting_completeness(regency, year, month)
-    return KubeFigures(stages=stages, expected=int(expected), received=int(received))
+    stages, expected, received = kube_indicators.dashboard_counts(regency, year, month)
+    return KubeFigures(stages=dict(stages), expected=int(expected), received=int(received))
 
 
 def stage_labels() -> dict[str, str]:

@@ -20,6 +20,7 @@ from django.utils.dateparse import parse_datetime
 
 from audit.models import AuditEvent
 from cases.models import Case, CaseSource, CaseTransition
+from pmks_portal import cache
 from reports.models import ReportRun, ReportVersion
 
 FIGURES = ("found", "in_handling", "resolved", "relapsed", "closed", "remaining")
@@ -122,6 +123,9 @@ def version_issue(run: ReportRun) -> ReportVersion | None:
         return None
     number = last.number + 1 if last else 1
     as_of = run.figures.get("data_as_of")
+    # Forgotten now (a read later in this transaction sees the new version), and again by
+    # report_build once committed.
+    forget_issued()
     return ReportVersion.objects.create(
         run=run,
         number=number,
@@ -140,26 +144,51 @@ def version_issue(run: ReportRun) -> ReportVersion | None:
     )
 
 
+ISSUED_VERSION_KEY = "reports:issued:version"
+ISSUED_TIMEOUT = 3600
+
+
 def revised_months(regency: str | None, current: dict[date, dict[str, dict]]) -> set[date]:
     """The months whose last issued monthly report (of the regency, or the province: None)
     differs from the figures shown now. `current`: month → target code → its figures (found,
-    in_handling, resolved, relapsed, closed, remaining). One query."""
+    in_handling, resolved, relapsed, closed, remaining). The issued figures are cached until
+    the next version is issued (no query on a dashboard's warm path)."""
+    months = sorted(current)
+    generation = cache.get(ISSUED_VERSION_KEY, 0)
+    issued = cache.get_or_set(
+        f"reports:issued:{generation}:{regency}:{months[0]:%Y-%m}:{months[-1]:%Y-%m}",
+        lambda: issued_figures(regency, months),
+        ISSUED_TIMEOUT,
+    )
+    return {
+        month
+        for month, targets in issued.items()
+        if any(current[month].get(code) not in (None, figures) for code, figures in targets.items())
+    }
+
+
+def issued_figures(regency: str | None, months: list[date]) -> dict[date, dict[str, dict]]:
+    """Month → target code → the figures of the month's last issued monthly report (one
+    query)."""
     latest: dict[date, ReportVersion] = {}
     for version in (
         ReportVersion.objects.filter(
             run__regency_id=regency,
             run__period_kind=ReportRun.PeriodKind.MONTH,
-            run__period_start__in=list(current),
+            run__period_start__in=months,
         )
         .select_related("run")
         .order_by("run_id", "number")
     ):
         latest[version.run.period_start] = version
-    revised = set()
-    for month, version in latest.items():
-        for target in version.figures.get("targets", []):
-            shown = current[month].get(target["target"])
-            issued = {name: target["indicators"].get(name) for name in FIGURES}
-            if shown is not None and shown != issued:
-                revised.add(month)
-    return revised
+    return {
+        month: {
+            target["target"]: {name: target["indicators"].get(name) for name in FIGURES}
+            for target in version.figures.get("targets", [])
+        }
+        for month, version in latest.items()
+    }
+
+
+def forget_issued() -> None:
+    cache.incr(ISSUED_VERSION_KEY)

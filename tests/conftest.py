@@ -71,12 +71,15 @@ def fresh_choices():
 
 
 @pytest.fixture(autouse=True)
-def fresh_outlines():
-    """Likewise the province map's outlines (reports.maps.selectors): an earlier test's upload
-    was rolled back, its cached shapes must not draw this test's map."""
+def fresh_report_caches():
+    """Likewise the province map's outlines (reports.maps.selectors) and the issued reports'
+    figures (reports.versions): an earlier test's upload or report was rolled back, what it
+    cached must not show in this test's dashboards."""
+    from reports import versions
     from reports.maps import selectors
 
     selectors.forget()
+    versions.forget_issued()
 
 
 @pytest.fixture
