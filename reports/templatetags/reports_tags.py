@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from cases.models import CaseStatus, Programme
 from reports import clock
 from reports.indicators import Status
+from reports.maps.tiles import short_name
 
 register = template.Library()
 
@@ -39,6 +40,13 @@ def status_label(status) -> str:
 @register.filter
 def programme_label(code) -> str:
     return str(Programme(code).label) if code in Programme.values else ""
+
+
+@register.filter
+def short_region_name(code, name) -> str:
+    """The name a regency goes by where room is short (Kukar, PPU; Samarinda for Kota
+    Samarinda), as on the province map."""
+    return short_name(code, name)
 
 
 @register.filter
