@@ -12,6 +12,7 @@ import math
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -51,7 +52,7 @@ def read(raw: bytes, *, code_property: str, regencies: dict[str, str]) -> dict[s
         if points > MAX_POINTS:
             raise ValidationError(
                 _("The file holds more than %(max)s points: simplify it before uploading.")
-                % {"max": f"{MAX_POINTS:,}".replace(",", ".")}
+                % {"max": formats.number_format(MAX_POINTS, force_grouping=True)}
             )
         shapes[code] = rings
     missing = [f"{regencies[code]} ({code})" for code in regencies if code not in shapes]
