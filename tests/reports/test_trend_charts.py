@@ -89,3 +89,42 @@ def test_the_dashboard_legend_lists_exactly_the_lines_drawn(
         # Deadlines of 2017 and 2019 have passed: the projection runs on a year past today.
         assert {"actual-line", "projection-line", "path-line"} <= drawn
         assert "estimated-line" not in drawn  # the history is replayed: every month counted
+
+
+@pytest.mark.django_db
+def test_a_target_still_ahead_is_projected_to_its_deadline_which_is_marked(login, samarinda_staff):
+    from reports import figures
+    from reports.models import Target
+
+    Target.objects.create(
+        code="lokal-anak-jalanan-2027",
+        name="Samarinda bebas anak jalanan 2027",
+        indicator="open_cases",
+        programme="street_children",
+        target_value=0,
+        deadline=date(2027, 6, 30),
+        stated_on=date(2026, 1, 1),
+        basis="uji",
+        sort_order=40,
+    )
+    figures.forget_targets()
+    register(samarinda_staff, name="Rudi Hartono")
+    summary.refresh()
+    response = login(samarinda_staff).get(reverse("reports:regency", args=["64.72"]))
+    chart = next(
+        item["chart"]
+        for item in response.context["trend_charts"]
+        if item["standing"].target.code == "lokal-anak-jalanan-2027"
+    )
+    # December 2026 to June 2027: six months ahead, the deadline at the projection's end.
+    assert len(chart.projection) == 1 + 6
+    assert chart.deadline_x == pytest.approx(chart.projection[-1][0])
+    assert len(chart.path) == 24 + 6  # the target path runs on to the deadline as well
+    html = response.content.decode()
+    figure = re.search(
+        r'<figure class="trend mb-3" data-testid="trend-lokal-anak-jalanan-2027">.*?</figure>',
+        html,
+        re.S,
+    ).group(0)
+    assert 'class="deadline-line"' in figure.split("<figcaption")[0]
+    assert 'class="deadline-line"' in figure.split("<figcaption")[1]
