@@ -46,6 +46,10 @@ def test_the_dashboards_fit_the_screen_with_the_map_legend_and_table(request, re
     assert page.page.locator("svg.trend-chart").count() == 3
     assert page.horizontal_overflow() == 0
     page.screenshot(f"reports-province-map-{screen}")
+    # Each tile is reached by keyboard, and shows it has the focus.
+    figure.locator(f"a[data-regency='{SAMARINDA}']").focus()
+    outline = page.page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none")
 
     # A tile leads to the regency's dashboard, which fits as well.
     with page.page.expect_navigation():
