@@ -1,0 +1,54 @@
+"""DTSEN reads for other pages: the latest version, a person's decile, open items and counts.
+
+The worklist always means the latest loaded version's items: an earlier version's items are its
+history, kept with it.
+"""
+
+from django.db.models import Count
+
+from dtsen.models import Entry, Extract, ItemKind, WorklistItem
+from pmks_portal import access
+
+
+def latest_extract() -> Extract | None:
+    return Extract.objects.latest_loaded()
+
+
+def current_items():
+    """The items of the latest loaded version (none before the first is loaded)."""
+    latest = latest_extract()
+    if latest is None:
+        return WorklistItem.objects.none()
+    return WorklistItem.objects.filter(extract=latest)
+
+
+def open_items_for(user):
+    """The open items (baru, diproses) the user may see, oldest first: for a "my tasks" page.
+    Regency staff get their regency's; officers the province's."""
+    return current_items().visible_to(user).open().for_list().order_by("created_at", "pk")
+
+
+def open_item_counts(user_or_regency) -> dict[str, int]:
+    """Open items by kind, and their total ("total"): for a user, those in the user's scope; for
+    a regency code (a dashboard's regency), that regency's; for None, the province's."""
+    items = current_items().open()
+    if hasattr(user_or_regency, "is_authenticated"):
+        items = items.visible_to(user_or_regency)
+    elif user_or_regency is not None:
+        items = items.filter(regency_id=user_or_regency)
+    counts = {kind.value: 0 for kind in ItemKind}
+    for row in items.values("kind").annotate(count=Count("pk")).order_by():
+        counts[row["kind"]] = row["count"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def decile_of(person, user) -> tuple[Entry, Extract] | None:
+    """The person's row in the latest version, if the user may read the person at all."""
+    if not person.nik or not access.can(user, access.Capability.READ_RECORDS):
+        return None
+    latest = latest_extract()
+    if latest is None:
+        return None
+    entry = Entry.objects.filter(extract=latest, nik=person.nik).only("decile", "status").first()
+    return (entry, latest) if entry else None
