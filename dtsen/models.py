@@ -144,7 +144,12 @@ class WorklistItem(models.Model):
         "cases.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
     )
     entry = models.ForeignKey(
-        Entry, verbose_name=_("DTSEN row"), on_delete=models.CASCADE, null=True, related_name="+"
+        Entry,
+        verbose_name=_("DTSEN row"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     regency = regency_field()
     village = place_field(_("village"))

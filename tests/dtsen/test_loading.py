@@ -37,6 +37,7 @@ def test_an_xlsx_extract_loads_like_a_csv(provincial_officer):
     assert extract.total_rows == 3
 
 
+# The problems are stored as the worker writes them: in Indonesian, the portal's language.
 def _failed_with(officer, rows, header=HEADER) -> Extract:
     extract = upload(officer, csv_bytes(rows, header=header))
     assert extract.status == Extract.Status.FAILED
@@ -64,13 +65,13 @@ def test_rows_of_another_province_duplicates_bad_deciles_and_unknown_villages_fa
         provincial_officer, [*good, other_province, duplicate, bad_decile, unknown_village]
     )
     assert extract.error_rows == 4
-    assert "4 of 9 rows have errors" in extract.failure
+    assert "4 dari 9 baris bermasalah" in extract.failure
     by_row = {problem["row"]: problem for problem in extract.errors}
-    assert by_row[7]["column"] == "kode_desa" and "province 63" in by_row[7]["message"]
-    assert by_row[8]["column"] == "nik" and "row 2" in by_row[8]["message"]
+    assert by_row[7]["column"] == "kode_desa" and "provinsi 63" in by_row[7]["message"]
+    assert by_row[8]["column"] == "nik" and "baris 2" in by_row[8]["message"]
     assert by_row[8]["value"].count("*") == 8, "a NIK in a problem is shown masked"
     assert by_row[9]["column"] == "desil"
-    assert by_row[10]["column"] == "kode_desa" and "no village" in by_row[10]["message"]
+    assert by_row[10]["column"] == "kode_desa" and "bukan kode desa" in by_row[10]["message"]
 
 
 def test_a_malformed_nik_and_kk_are_checked_as_the_registry_checks_them(provincial_officer):
@@ -78,7 +79,7 @@ def test_a_malformed_nik_and_kk_are_checked_as_the_registry_checks_them(provinci
     row[0], row[1] = "6472050105800000", "12345"
     extract = _failed_with(provincial_officer, [row])
     messages = " ".join(problem["message"] for problem in extract.errors)
-    assert "serial 0000" in messages and "exactly 16 digits" in messages
+    assert "nomor urut 0000" in messages and "tepat 16 digit" in messages
 
 
 def test_an_old_excel_file_is_refused_at_upload(provincial_officer):
