@@ -77,7 +77,7 @@ def proposals(request):
     return proposals_response(items, request.user)
 
 
-def _item_page(request, item, form=None, status=200):
+def _item_page(request, item, form=None):
     can_write = item.writable_by(request.user)
     if can_write and form is None:
         form = ItemUpdateForm(
@@ -97,7 +97,6 @@ def _item_page(request, item, form=None, status=200):
             "form": form if can_write else None,
             "history": AuditEvent.objects.for_object(item).with_actor()[:30],
         },
-        status=status,
     )
 
 
@@ -137,7 +136,7 @@ def item_update(request, pk):
         else:
             messages.success(request, _("The item was saved."))
             return redirect("dtsen:item", pk=item.pk)
-    return _item_page(request, item, form, status=400)
+    return _item_page(request, item, form)
 
 
 @import_dtsen
@@ -156,11 +155,8 @@ def extract_list(request):
             add_to_form(form, error)
         else:
             return redirect("dtsen:extract", pk=extract.pk)
-    status = 400 if form.is_bound else 200
     extracts = Extract.objects.visible_to(request.user).select_related("uploaded_by")[:40]
-    return render(
-        request, "dtsen/extract_list.html", {"form": form, "extracts": extracts}, status=status
-    )
+    return render(request, "dtsen/extract_list.html", {"form": form, "extracts": extracts})
 
 
 def _extract(request, pk) -> Extract:
