@@ -181,8 +181,9 @@ def test_the_province_dashboard_runs_a_fixed_number_of_queries(
     client = login(provincial_officer)
     client.get(reverse("reports:province"))  # fills the targets and overview caches
     # Warm (the figures of this refresh are cached): session, user; the summary states (with
-    # the regencies' names); the issued versions of the months shown (revised months).
-    with django_assert_num_queries(4):
+    # the regencies' names); the issued versions of the months shown (revised months); the
+    # open DTSEN worklist items by kind.
+    with django_assert_num_queries(5):
         client.get(reverse("reports:province"))
     register(samarinda_staff, name="Satu Lagi")
     register(samarinda_staff, name="Dua Lagi")
@@ -190,7 +191,7 @@ def test_the_province_dashboard_runs_a_fixed_number_of_queries(
     # Cold (first view after a refresh), whatever the number of cases: the same, and the
     # stock series, the flow series, the month's breakdown by category and the categories'
     # names, the month's timeliness.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("reports:province"))
     assert response.context["overview"].standing(SAMARINDA, "bebas-anak-jalanan").remaining == 4
 
@@ -201,14 +202,14 @@ def test_the_regency_dashboard_runs_a_fixed_number_of_queries(
     client = login(samarinda_staff)
     client.get(reverse("reports:regency", args=[SAMARINDA]))
     # Warm: session, user with the regency; the regency (scope); its summary state; the issued
-    # versions of the months shown.
-    with django_assert_num_queries(5):
+    # versions of the months shown; the open DTSEN worklist items by kind.
+    with django_assert_num_queries(6):
         client.get(reverse("reports:regency", args=[SAMARINDA]))
     register(samarinda_staff, name="Satu Lagi")
     summary.refresh()
     # Cold: the same, and the stock series, the flow series, the month's breakdown by district
     # and category, the categories' names, the month's timeliness.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("reports:regency", args=[SAMARINDA]))
 
 
