@@ -9,6 +9,7 @@ work them; scope is decided in pmks_portal/access.py like every other regency-ow
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dtsen.querysets import ExtractQuerySet, WorklistItemQuerySet
 from pmks_portal import access
@@ -126,10 +127,12 @@ class ItemKind(models.TextChoices):
 
 
 class ItemStatus(models.TextChoices):
-    NEW = "baru", _("New")
-    IN_PROGRESS = "diproses", _("In progress")
-    DONE = "selesai", _("Done")
-    REJECTED = "ditolak", _("Rejected")
+    # In the words of the issue (baru, diproses, selesai, ditolak): "in progress" is "sedang
+    # berjalan" elsewhere in the portal, hence a context of their own.
+    NEW = "baru", pgettext_lazy("worklist item", "New")
+    IN_PROGRESS = "diproses", pgettext_lazy("worklist item", "In progress")
+    DONE = "selesai", pgettext_lazy("worklist item", "Done")
+    REJECTED = "ditolak", pgettext_lazy("worklist item", "Rejected")
 
 
 OPEN_ITEM_STATUSES = (ItemStatus.NEW, ItemStatus.IN_PROGRESS)
