@@ -18,10 +18,14 @@ from cases.categories_data import load_default_categories
 from cases.models import Category, CategoryAlias, Person
 from dtsen.models import Extract, ItemStatus, WorklistItem
 from tests.browser.conftest import OFFICE_LAPTOP, _open_page
-from tests.dtsen.conftest import csv_bytes, row_of
+from tests.dtsen.conftest import csv_bytes, eager_celery, row_of
 from tests.factories import register
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures(eager_celery.__name__),
+]
 
 ABSENT = "Rusdi Ansyari"  # an open case, not in DTSEN: to be proposed at the musdes
 LISTED = "Norhayati Rahman"  # in DTSEN, decile 3

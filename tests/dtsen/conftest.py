@@ -11,6 +11,7 @@ from cases.models import Category, CategoryAlias
 from dtsen import services
 from kube.models import BusinessType, KubeRules
 from kube.reference_data import ensure_rules_row, load_default_business_types
+from pmks_portal.celery import app as celery_app
 
 HEADER = ["NIK", "No. KK", "Nama", "Jenis Kelamin", "Tanggal Lahir", "Kode Desa", "Desil", "Status"]
 KK_ISSUED = "010120"  # issued 1 January 2020
@@ -67,6 +68,17 @@ def upload(officer, content: bytes, *, year=2025, quarter=3, name="dtsen.csv"):
         )
     extract.refresh_from_db()
     return extract
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """The load runs on commit in this process, as in the demo, even where the suite has a
+    broker (the worker tests prove the task itself)."""
+    conf = celery_app.conf
+    before = {key: conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
+    conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    conf.update(before)
 
 
 @pytest.fixture(autouse=True)
