@@ -66,11 +66,17 @@ def _extract_csv(rows: int) -> bytes:
     )
     lines = [";".join(COLUMNS)]
     taken = set()
-    persons = Person.objects.filter(nik__isnull=False).values_list("nik", "name", "village_id")
-    for nik, name, village in persons[: rows // 2]:
+    persons = Person.objects.filter(nik__isnull=False).values_list(
+        "nik", "kk_number", "name", "village_id"
+    )
+    for nik, kk, name, village in persons[: rows // 2]:
         village = village or rng.choice(villages)
+        kk = kk or f"{village.replace('.', '')[:6]}0101200001"
         taken.add(nik)
-        lines.append(f"{nik};{village.replace('.', '')[:6]}0101200001;{name};;;{village};3;aktif")
+        # One in ten of the registry's persons left out: proposals for the worklist.
+        if rng.random() < 0.1:
+            continue
+        lines.append(f"{nik};{kk};{name};;;{village};{rng.randint(1, 10)};aktif")
     serial = 0
     while len(lines) <= rows:
         serial += 1

@@ -84,9 +84,14 @@ def extract_load(extract_id: int) -> Extract | None:
                 invalid.error_rows,
             )
             return extract
+        checked = time.perf_counter() - started
         _load(extract, rows, total, started)
     logger.info(
-        "dtsen extract %s loaded: %s rows in %.1f s", extract.pk, total, extract.seconds or 0
+        "dtsen extract %s loaded: %s rows in %.2f s (checks %.2f s)",
+        extract.pk,
+        total,
+        extract.seconds or 0,
+        checked,
     )
     return extract
 
@@ -146,7 +151,14 @@ def _load(extract: Extract, rows: list[dict], total: int, started: float) -> Non
         writer.flush()
         share = (start + BATCH_SIZE) / len(rows)
         _report(extract.pk, CHECKED_AT + int((95 - CHECKED_AT) * min(share, 1.0)))
+    written = time.perf_counter()
     counts = worklist.worklist_recompute(extract)
+    logger.info(
+        "dtsen extract %s: rows written at %.2f s, worklist %.2f s",
+        extract.pk,
+        written - started,
+        time.perf_counter() - written,
+    )
     extract.status = Extract.Status.LOADED
     extract.total_rows = total
     extract.item_counts = counts
