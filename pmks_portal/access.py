@@ -42,6 +42,8 @@ class Capability(StrEnum):
     # --- privacy (#17): personal-data duties (UU 27/2022)
     MANAGE_PRIVACY = "manage_privacy"
     HANDLE_SUBJECT_REQUESTS = "handle_subject_requests"
+    # --- DTSEN (#15): loading the national register's extracts (province-wide files)
+    IMPORT_DTSEN = "import_dtsen"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -78,6 +80,11 @@ for _role, _extra in {
     Role.REGENCY_STAFF: {Capability.HANDLE_SUBJECT_REQUESTS},
 }.items():
     CAPABILITIES[_role] = CAPABILITIES[_role] | _extra
+
+# --- DTSEN (#15): the province loads each DTSEN version (officers, or administrators for
+# them); the worklist it gives is worked by the regency's staff (WRITE_RECORDS, in scope).
+for _role in (Role.ADMIN, Role.PROVINCIAL_OFFICER):
+    CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.IMPORT_DTSEN}
 
 
 def _is_usable_account(user) -> bool:

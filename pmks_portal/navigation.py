@@ -30,6 +30,7 @@ MENU = [
     MenuEntry(_("Rakornis"), "rakornis:list", Capability.READ_RECORDS),
     MenuEntry(_("Regions"), "regions:list", None),
     MenuEntry(_("Reports"), "reports:runs", Capability.READ_RECORDS),
+    MenuEntry(_("DTSEN"), "dtsen:worklist", Capability.READ_RECORDS),
     MenuEntry(_("Users"), "accounts:user-list", Capability.MANAGE_USERS, ADMINISTRATION),
     MenuEntry(_("API clients"), "api_clients:list", Capability.MANAGE_USERS, ADMINISTRATION),
     MenuEntry(_("PMKS categories"), "categories:list", Capability.MANAGE_REFERENCE, ADMINISTRATION),

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "api",
     # --- privacy (#17): UU 27/2022 duties and the public open-data page
     "privacy",
+    # --- DTSEN (#15): the national register's extracts and the reconciliation worklist
+    "dtsen",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +219,7 @@ CELERY_RESULT_EXPIRES = 3600
 PMKS_JOB_SWEEPERS = [
     "cases.importing.dispatch.sweep",
     "reports.services.sweep",
+    "dtsen.dispatch.sweep",
 ]
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic jobs live here (Celery's own beat scheduler), not in a database scheduler.

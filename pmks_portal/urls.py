@@ -62,4 +62,6 @@ urlpatterns = [
     # --- privacy (#17)
     path("data-terbuka/", include("privacy.urls")),
     path("pdp/", include("privacy.pdp_urls")),
+    # --- DTSEN (#15)
+    path("dtsen/", include("dtsen.urls")),
 ]

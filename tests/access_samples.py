@@ -438,6 +438,70 @@ SAMPLES.update(
 )
 
 
+# --- DTSEN (#15): a loaded extract (province-wide: the officers' and administrators' only) and
+# a worklist item of Balikpapan and of Samarinda, each on a person carrying its marker.
+
+
+def _dtsen_extract(ctx: Context) -> models.Model:
+    from django.core.files.base import ContentFile
+
+    from dtsen.models import Extract
+
+    def create():
+        extract = Extract(
+            year=2025,
+            quarter=3,
+            uploaded_by=ctx.personas["provincial_officer"],
+            original_name="dtsen.csv",
+            status=Extract.Status.LOADED,
+            errors=[{"row": 2, "column": "desil", "value": "11", "message": "Contoh"}],
+        )
+        extract.file.save("dtsen.csv", ContentFile(b"nik\n"), save=False)
+        extract.save()
+        return extract
+
+    return ctx.once("dtsen extract", create)
+
+
+def _dtsen_item(regency_code: str) -> Callable[[Context], models.Model]:
+    def make(ctx: Context):
+        from dtsen.models import ItemKind, WorklistItem
+
+        return ctx.once(
+            f"dtsen item {regency_code}",
+            lambda: WorklistItem.objects.create(
+                extract=_dtsen_extract(ctx),
+                kind=ItemKind.NOT_IN_DTSEN,
+                person=_person(regency_code)(ctx),
+                regency_id=regency_code,
+                reason=marker(regency_code, "dtsenitem"),
+            ),
+        )
+
+    return make
+
+
+DTSEN_ITEM_SAMPLES = [
+    by_pk("a DTSEN worklist item of Balikpapan", _dtsen_item(BALIKPAPAN)),
+    by_pk("a DTSEN worklist item of Samarinda", _dtsen_item(SAMARINDA)),
+]
+DTSEN_EXTRACT_SAMPLES = [by_pk("a DTSEN extract", _dtsen_extract, scoped=False)]
+SAMPLES.update(
+    {
+        "dtsen:item": DTSEN_ITEM_SAMPLES,
+        "dtsen:item-update": DTSEN_ITEM_SAMPLES,
+        "dtsen:extract": DTSEN_EXTRACT_SAMPLES,
+        "dtsen:extract-progress": DTSEN_EXTRACT_SAMPLES,
+    }
+)
+QUERY_VARIANTS.update(
+    {
+        "dtsen:worklist": [f"regency={BALIKPAPAN}", "status=all", "kind=not_in_dtsen"],
+        "dtsen:proposals": [f"regency={BALIKPAPAN}", "status=all"],
+    }
+)
+
+
 def is_api(route: Route) -> bool:
     """The REST API answers 401/400 of its own: tests/api/test_access.py walks it."""
     return access.policy_of(route.view) == access.API_POLICY

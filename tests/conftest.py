@@ -74,12 +74,14 @@ def fresh_choices():
 def fresh_report_caches():
     """Likewise the province map's outlines (reports.maps.selectors) and the issued reports'
     figures (reports.versions): an earlier test's upload or report was rolled back, what it
-    cached must not show in this test's dashboards."""
+    cached must not show in this test's dashboards; so the DTSEN worklist's counts."""
+    from dtsen import selectors as dtsen_selectors
     from reports import versions
     from reports.maps import selectors
 
     selectors.forget()
     versions.forget_issued()
+    dtsen_selectors.forget_counts()
 
 
 @pytest.fixture

@@ -181,7 +181,8 @@ def test_the_province_dashboard_runs_a_fixed_number_of_queries(
     client.get(reverse("reports:province"))  # fills the targets, overview and map caches
     # Warm (the figures of this refresh are cached), map included: session, user; the summary
     # states (with the regencies' names); KUBE groups by stage with the month's reports
-    # expected and received; Rakornis follow-ups. At most six (PERFORMANCE.md G3).
+    # expected and received; Rakornis follow-ups. At most six (PERFORMANCE.md G3). The open
+    # DTSEN items' counts are cached (dtsen.selectors.forget_counts).
     with django_assert_num_queries(5):
         response = client.get(reverse("reports:province"))
     assert response.context["province_map"].areas

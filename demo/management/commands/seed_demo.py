@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, ensure_demo_users
 from cases import demo
+from dtsen.demo import seed_demo_dtsen
 from kube.demo import seed_demo_kube
 from rakornis.demo import ensure_demo_meeting
 from regions.models import Region
@@ -70,6 +71,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo Rakornis {meeting.year}: {meeting.participants.count()} participants ({note})."
         )
+        extract = seed_demo_dtsen()
+        if extract is None:
+            self.stdout.write("Demo DTSEN extract: exists (or no provincial officer); none added.")
+        else:
+            extract.refresh_from_db()
+            self.stdout.write(
+                f"Demo DTSEN extract: {extract.label} ({extract.get_status_display()}, "
+                f"{extract.total_rows:,} rows; worklist {extract.item_counts})."
+            )
 
     def seed_small(self, seed, batch_size):
         # Idempotent by the runs' own audit events: cases that colleagues or other demo data
