@@ -17,7 +17,8 @@ class DuplicateReport:
     near: list[Person] = field(default_factory=list)
 
 
-def _similar(a: str, b: str) -> bool:
+def similar_names(a: str, b: str) -> bool:
+    """Names alike enough to be one person's, spelled twice (Rudi and Rudy Hartono)."""
     return SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= NAME_SIMILARITY
 
 
@@ -32,7 +33,7 @@ def find_duplicates(*, nik: str | None, name: str, birth_date, exclude_pk=None) 
         report.near.extend(persons.filter(nik__in=one_digit_variants(nik))[:MAX_CANDIDATES])
     if birth_date and name:
         same_day = persons.filter(birth_date=birth_date).only("pk", "name", "regency_id", "nik")
-        report.near.extend(p for p in same_day[:200] if _similar(p.name, name))
+        report.near.extend(p for p in same_day[:200] if similar_names(p.name, name))
     seen, unique = set(), []
     for person in report.near:
         if person.pk not in seen and (report.exact is None or person.pk != report.exact.pk):

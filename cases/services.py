@@ -27,6 +27,7 @@ from cases.models import (
     Programme,
 )
 from cases.nik import check_kk, check_nik, normalise_number
+from duplicates.suspects import suspected_pairs_record_for
 from pmks_portal import access
 from pmks_portal.names import clean_name
 from regions.models import Region
@@ -172,6 +173,8 @@ def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False
         changes=field_changes(person, PERSON_FIELDS, {}),
         regency_id=regency.code,
     )
+    # The duplicates queue (duplicates/): the pairs this record makes, found as it is saved.
+    suspected_pairs_record_for(person=person)
     return person
 
 
@@ -199,6 +202,7 @@ def person_update(
                 save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)
         except IntegrityError:
             _raise_duplicate(actor, Person.objects.get(nik=locked.nik))
+        suspected_pairs_record_for(person=locked)
     return locked
 
 

@@ -62,4 +62,7 @@ urlpatterns = [
     # --- privacy (#17)
     path("data-terbuka/", include("privacy.urls")),
     path("pdp/", include("privacy.pdp_urls")),
+    # --- h/dupwork (#14): the duplicates queue and the worklists
+    path("duplikat/", include("duplicates.urls")),
+    path("tugas/", include("worklists.urls")),
 ]
