@@ -8,7 +8,11 @@
 walks the whole registry for the nightly run, in birth-date and KK order, comparing only
 records that share a birth date or a KK, so its cost follows the registry's size, not its
 square: NIK slips are looked up among the day's NIKs by their 144 one-digit variants, names
-are compared within one village's or one family's records.
+are compared within one family's records, or one village's records of one birth day whose
+names start with the same letter (Rudi and Rudy; a slip in the first letter is not found).
+
+A birth date estimated from an age (1 July of the year) is not a date of birth: two persons of
+the same age share it by construction, so it takes part in no birth-date rule.
 """
 
 from collections import defaultdict
@@ -22,7 +26,7 @@ from cases.models import Person
 from cases.nik import one_digit_variants
 from duplicates.models import Rule
 
-FIELDS = ("pk", "nik", "kk_number", "name", "birth_date", "village_id")
+FIELDS = ("pk", "nik", "kk_number", "name", "birth_date", "birth_date_is_estimate", "village_id")
 
 
 def _one_digit_apart(a: str | None, b: str | None) -> bool:
@@ -33,7 +37,11 @@ def _one_digit_apart(a: str | None, b: str | None) -> bool:
 
 def rules_for(a: dict, b: dict) -> list[str]:
     """The rules two persons' values (dicts of FIELDS) meet, in Rule order."""
-    same_day = a["birth_date"] is not None and a["birth_date"] == b["birth_date"]
+    same_day = (
+        a["birth_date"] is not None
+        and a["birth_date"] == b["birth_date"]
+        and not (a["birth_date_is_estimate"] or b["birth_date_is_estimate"])
+    )
     rules = []
     if same_day and _one_digit_apart(a["nik"], b["nik"]):
         rules.append(Rule.NIK_ONE_DIGIT.value)
@@ -52,6 +60,7 @@ def _values(person: Person) -> dict:
         "kk_number": person.kk_number,
         "name": person.name,
         "birth_date": person.birth_date,
+        "birth_date_is_estimate": person.birth_date_is_estimate,
         "village_id": person.village_id,
     }
 
@@ -62,11 +71,12 @@ def candidates_for(person: Person) -> list[tuple[int, list[str]]]:
         return []
     mine = _values(person)
     near = Q(pk__in=[])
-    if person.nik and person.birth_date:
+    dated = person.birth_date and not person.birth_date_is_estimate
+    if person.nik and dated:
         near |= Q(nik__in=one_digit_variants(person.nik), birth_date=person.birth_date)
     if person.kk_number:
         near |= Q(kk_number=person.kk_number)
-    if person.birth_date and person.village_id:
+    if dated and person.village_id:
         near |= Q(birth_date=person.birth_date, village_id=person.village_id)
     others = Person.objects.current().exclude(pk=person.pk).filter(near).values(*FIELDS)
     found = [(other["pk"], rules_for(mine, other)) for other in others]
@@ -84,8 +94,8 @@ def _same_day_pairs(day: list[dict]) -> Iterator[tuple[int, int, list[str]]]:
     by_nik = {row["nik"]: row for row in day if row["nik"]}
     by_village = defaultdict(list)
     for row in day:
-        if row["village_id"]:
-            by_village[row["village_id"]].append(row)
+        if row["village_id"] and row["name"]:
+            by_village[row["village_id"], row["name"][0].casefold()].append(row)
     for row in by_nik.values():
         for variant in one_digit_variants(row["nik"]):
             other = by_nik.get(variant)
@@ -99,7 +109,12 @@ def all_pairs() -> dict[tuple[int, int], list[str]]:
     """Every suspected pair of current records: {(smaller id, larger id): rules}."""
     pairs: dict[tuple[int, int], set[str]] = defaultdict(set)
     current = Person.objects.current()
-    dated = current.exclude(birth_date=None).order_by("birth_date", "pk").values(*FIELDS)
+    dated = (
+        current.exclude(birth_date=None)
+        .exclude(birth_date_is_estimate=True)
+        .order_by("birth_date", "pk")
+        .values(*FIELDS)
+    )
     for _day, rows in groupby(dated.iterator(chunk_size=5000), key=lambda row: row["birth_date"]):
         for first, second, rules in _same_day_pairs(list(rows)):
             pairs[first, second].update(rules)

@@ -503,5 +503,8 @@ PMKS_CONTACT_DAYS = {
     "prostitution": env_int("PMKS_CONTACT_DAYS_PROSTITUTION", 60),
     "": env_int("PMKS_CONTACT_DAYS_OTHER", 90),
 }
+# Called with `person=` whenever cases.services registers or changes a person, in its
+# transaction: the duplicates queue files the suspected pairs the record makes.
+PMKS_PERSON_SAVED = ["duplicates.suspects.suspected_pairs_record_for"]
 # A person released from pasung is visited (medication, re-shackling) at least this often.
 PMKS_PASUNG_VISIT_EVERY_DAYS = env_int("PMKS_PASUNG_VISIT_EVERY_DAYS", 30)
