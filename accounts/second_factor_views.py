@@ -2,6 +2,7 @@
 an administrator's reset (thin views; accounts/second_factor.py does the work)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -30,13 +31,14 @@ class CodeForm(forms.Form):
 
 def _next_url(request) -> str:
     """Where to go after the code: the page asked for, if it is a path on this site (anything
-    else, e.g. "0000", would be taken by redirect() for a view name), else the start page."""
+    else, e.g. "0000", would be taken by redirect() for a view name), else where a sign-in
+    lands ("Tugas saya")."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return resolve_url("home")
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @access.authenticated

@@ -17,8 +17,15 @@ class DuplicateReport:
     near: list[Person] = field(default_factory=list)
 
 
-def _similar(a: str, b: str) -> bool:
-    return SequenceMatcher(None, a.casefold(), b.casefold()).ratio() >= NAME_SIMILARITY
+def similar_names(a: str, b: str) -> bool:
+    """Names alike enough to be one person's, spelled twice (Rudi and Rudy Hartono)."""
+    matcher = SequenceMatcher(None, a.casefold(), b.casefold())
+    # The cheap upper bounds first (same answer): the nightly run compares many names.
+    return (
+        matcher.real_quick_ratio() >= NAME_SIMILARITY
+        and matcher.quick_ratio() >= NAME_SIMILARITY
+        and matcher.ratio() >= NAME_SIMILARITY
+    )
 
 
 def find_duplicates(*, nik: str | None, name: str, birth_date, exclude_pk=None) -> DuplicateReport:
@@ -32,7 +39,7 @@ def find_duplicates(*, nik: str | None, name: str, birth_date, exclude_pk=None) 
         report.near.extend(persons.filter(nik__in=one_digit_variants(nik))[:MAX_CANDIDATES])
     if birth_date and name:
         same_day = persons.filter(birth_date=birth_date).only("pk", "name", "regency_id", "nik")
-        report.near.extend(p for p in same_day[:200] if _similar(p.name, name))
+        report.near.extend(p for p in same_day[:200] if similar_names(p.name, name))
     seen, unique = set(), []
     for person in report.near:
         if person.pk not in seen and (report.exact is None or person.pk != report.exact.pk):

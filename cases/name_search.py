@@ -113,3 +113,45 @@ def closest_person_ids(cases, text: str, limit: int) -> list[int]:
     with connections[cases.db].cursor() as cursor:
         cursor.execute(sql, params)
         return [person_id for (person_id,) in cursor.fetchall()]
+
+
+# --- SQLite (the demo): the same tolerance, without the word index ---------------------------
+# pg_trgm's default threshold, which `word % typed_word` above compares against.
+SIMILAR_FROM = 0.3
+SQLITE_FUNCTION = "pmks_name_matches"
+
+
+def _trigrams(word: str) -> set[str]:
+    # As pg_trgm pads a word: two spaces before, one after ("  santosa ").
+    padded = f"  {word.lower()} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams of the two words."""
+    first, second = _trigrams(a), _trigrams(b)
+    return len(first & second) / len(first | second) if first or second else 0.0
+
+
+def is_spelling_of(known: str, typed: str) -> bool:
+    """Whether a word of a name is a spelling of a typed word, by the rule of the spellings
+    step above: the word itself, or (from FUZZY_FROM_LENGTH letters) a word starting with it
+    or similar by trigrams."""
+    if known == typed:
+        return True
+    if len(typed) < FUZZY_FROM_LENGTH:
+        return False
+    return known.startswith(typed) or similarity(known, typed) >= SIMILAR_FROM
+
+
+def name_matches(name: str | None, typed: str) -> bool:
+    """Whether the name has a spelling of every typed word (`typed`: the words, space-joined,
+    as typed_words() gives them). Registered on SQLite connections as SQLITE_FUNCTION."""
+    words = WORD.findall((name or "").upper())
+    return all(any(is_spelling_of(word, t) for word in words) for t in typed.split())
+
+
+def register_on_sqlite(sender, connection, **kwargs) -> None:
+    """connection_created receiver: gives SQLite the function the name search calls."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(SQLITE_FUNCTION, 2, name_matches, deterministic=True)

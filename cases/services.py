@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from audit import sensitive as sensitive_reads
@@ -146,6 +148,14 @@ def _raise_duplicate(actor, existing: Person) -> None:
     raise DuplicateNik(existing if visible else None)
 
 
+def _person_saved(person: Person) -> None:
+    """What other apps do when a person is registered or changed, in the same transaction
+    (settings.PMKS_PERSON_SAVED: the duplicates queue files the pairs it makes). Named in
+    settings so that cases knows nothing of the apps built on the registry."""
+    for path in settings.PMKS_PERSON_SAVED:
+        import_string(path)(person=person)
+
+
 @transaction.atomic
 def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False) -> Person:
     """Registers a person in the actor's regency, after the NIK, duplicate and place checks."""
@@ -172,6 +182,7 @@ def person_create(*, actor, regency: Region, data: dict, confirmed: bool = False
         changes=field_changes(person, PERSON_FIELDS, {}),
         regency_id=regency.code,
     )
+    _person_saved(person)
     return person
 
 
@@ -199,6 +210,7 @@ def person_update(
                 save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)
         except IntegrityError:
             _raise_duplicate(actor, Person.objects.get(nik=locked.nik))
+        _person_saved(locked)
     return locked
 
 

@@ -24,6 +24,8 @@ ADMINISTRATION = "administration"
 
 MENU = [
     MenuEntry(_("Home"), "home", None),
+    # --- h/dupwork (#14): where everyone lands after signing in
+    MenuEntry(_("My tasks"), "worklists:mine", None),
     MenuEntry(_("Dashboard"), "reports:dashboard", Capability.READ_RECORDS),
     MenuEntry(_("Cases"), "cases:list", Capability.READ_RECORDS),
     MenuEntry(_("KUBE"), "kube:list", Capability.READ_RECORDS),
@@ -35,6 +37,9 @@ MENU = [
     MenuEntry(_("API clients"), "api_clients:list", Capability.MANAGE_USERS, ADMINISTRATION),
     MenuEntry(_("PMKS categories"), "categories:list", Capability.MANAGE_REFERENCE, ADMINISTRATION),
     MenuEntry(_("Targets"), "reports:targets", Capability.MANAGE_REFERENCE, ADMINISTRATION),
+    MenuEntry(
+        _("Suspected duplicates"), "duplicates:queue", Capability.MERGE_PERSONS, ADMINISTRATION
+    ),
     # --- privacy (#17): personal-data duties
     MenuEntry(
         _("Subject requests"), "pdp:requests", Capability.HANDLE_SUBJECT_REQUESTS, ADMINISTRATION

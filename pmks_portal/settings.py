@@ -103,6 +103,9 @@ INSTALLED_APPS = [
     "privacy",
     # --- DTSEN (#15): the national register's extracts and the reconciliation worklist
     "dtsen",
+    # --- #14 points 6 and 7: the duplicates queue and the worklists ("Tugas saya")
+    "duplicates",
+    "worklists",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +272,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "privacy.tasks.pseudonymise_past_retention",
         "schedule": crontab(hour=3, minute=0),
     },
+    # --- h/dupwork: crontab "30 3 * * *": every night at 03:30 WITA, after the retention run,
+    # compare the whole registry for suspected duplicate persons (duplicates/detection.py).
+    "duplicates-refresh": {
+        "task": "duplicates.tasks.refresh_suspected_pairs",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # crontab "30 6 * * *": every day at 06:30 WITA, before the offices open, e-mail each user
+    # what waits for them ("Tugas saya"); none when nothing is due (idempotent per day).
+    "worklists-daily-digest": {
+        "task": "worklists.tasks.send_daily_digests",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # Authentication
@@ -279,7 +294,8 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.UserWithRegencyBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Everyone lands on their worklists ("Tugas saya", worklists/): the day's work first.
+LOGIN_REDIRECT_URL = "worklists:mine"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -467,3 +483,32 @@ LOGGING = {
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
     },
 }
+
+# --- h/dupwork (#14, point 7): the worklists of "Tugas saya" (worklists/registry.py), in the
+# order the page shows them; an app adds its own by appending the path of a Worklist subclass.
+PMKS_WORKLISTS = [
+    "worklists.regency_lists.CasesWithoutContact",
+    "worklists.regency_lists.PasungVisitsDue",
+    "worklists.regency_lists.KubeReportsMissing",
+    "worklists.regency_lists.FollowUpsDue",
+    "worklists.regency_lists.ImportsWaiting",
+    "worklists.regency_lists.DuplicatesWaiting",
+    "dtsen.worklists.ReconciliationItems",
+    "worklists.province_lists.RegenciesLateWithKubeReports",
+    "worklists.province_lists.FollowUpsOverdueByRegency",
+]
+# Days without contact (an intervention, a status change, the registration) after which an
+# open case waits for a visit, per target programme ("": cases of no target programme). A
+# street child moves on within weeks and a person released from pasung needs a monthly visit;
+# a programme-less case is checked on quarterly. Not from a public source: the agency sets them.
+PMKS_CONTACT_DAYS = {
+    "street_children": env_int("PMKS_CONTACT_DAYS_STREET_CHILDREN", 30),
+    "pasung": env_int("PMKS_CONTACT_DAYS_PASUNG", 30),
+    "prostitution": env_int("PMKS_CONTACT_DAYS_PROSTITUTION", 60),
+    "": env_int("PMKS_CONTACT_DAYS_OTHER", 90),
+}
+# Called with `person=` whenever cases.services registers or changes a person, in its
+# transaction: the duplicates queue files the suspected pairs the record makes.
+PMKS_PERSON_SAVED = ["duplicates.suspects.suspected_pairs_record_for"]
+# A person released from pasung is visited (medication, re-shackling) at least this often.
+PMKS_PASUNG_VISIT_EVERY_DAYS = env_int("PMKS_PASUNG_VISIT_EVERY_DAYS", 30)

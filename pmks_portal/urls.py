@@ -64,4 +64,7 @@ urlpatterns = [
     path("pdp/", include("privacy.pdp_urls")),
     # --- DTSEN (#15)
     path("dtsen/", include("dtsen.urls")),
+    # --- #14: the duplicates queue and the worklists
+    path("duplikat/", include("duplicates.urls")),
+    path("tugas/", include("worklists.urls")),
 ]

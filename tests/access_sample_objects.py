@@ -326,6 +326,28 @@ IMPORT_SAMPLES = [
     by_pk("an import of Samarinda", _import_batch(SAMARINDA)),
 ]
 
+
+def _suspected_pair(regency_code: str) -> Callable[[Context], models.Model]:
+    # Two persons of one regency suspected to be one (#14): the duplicates queue's URLs.
+    def make(ctx: Context):
+        from duplicates.models import SuspectedPair
+
+        first, second = _person(regency_code)(ctx), _person(regency_code, "b")(ctx)
+        return ctx.once(
+            f"pair {regency_code}",
+            lambda: SuspectedPair.objects.create(
+                first=first, second=second, rules=["name_birth_village"]
+            ),
+        )
+
+    return make
+
+
+PAIR_SAMPLES = [
+    by_pk("suspected duplicates of Balikpapan", _suspected_pair(BALIKPAPAN)),
+    by_pk("suspected duplicates of Samarinda", _suspected_pair(SAMARINDA)),
+]
+
 PERSON_SAMPLES = [
     by_pk("a person registered in Balikpapan", _person(BALIKPAPAN)),
     by_pk("a person registered in Samarinda", _person(SAMARINDA)),

@@ -18,6 +18,7 @@ from tests.access_sample_objects import (
     ATTACHMENT_SAMPLES,
     CASE_SAMPLES,
     IMPORT_SAMPLES,
+    PAIR_SAMPLES,
     PERSON_SAMPLES,
     REGION_SAMPLES,
     USER_SAMPLES,
@@ -203,6 +204,14 @@ SAMPLES: dict[str, list[Sample]] = {
         }.items()
         for name in names.split()
     },
+    # --- h/dupwork (#14): the duplicates queue, and a worklist's own page (one that applies
+    # to regency staff only: the others see it empty)
+    "duplicates:compare": PAIR_SAMPLES,
+    "duplicates:merge": PAIR_SAMPLES,
+    "duplicates:dismiss": PAIR_SAMPLES,
+    "worklists:detail": [
+        Sample("cases without contact", lambda ctx: None, lambda obj, ctx: {"key": "no-contact"})
+    ],
 }
 
 NO_PARAMETERS = [Sample("", lambda ctx: None, lambda obj, ctx: {})]

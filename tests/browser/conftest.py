@@ -118,7 +118,8 @@ class BrowserPage:
         if self.page.url.removeprefix(self.base_url).startswith(reverse("second_factor:verify")):
             self.enter_code(self.demo_code(username))
         path = self.page.url.removeprefix(self.base_url)
-        assert path == reverse("home"), f"{username} was not signed in: ended on {path}"
+        # Every sign-in lands on "Tugas saya" (#14).
+        assert path == reverse("worklists:mine"), f"{username} was not signed in: ended on {path}"
 
     @staticmethod
     def demo_code(username) -> str:

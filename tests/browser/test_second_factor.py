@@ -50,7 +50,7 @@ def test_a_provincial_officer_enrols_with_the_qr_code_and_gets_recovery_codes(
     assert len(codes) == 10
     with page.page.expect_navigation():
         page.page.click("text=Sudah saya simpan; lanjutkan")
-    assert page.page.url.removeprefix(page.base_url) == reverse("home")
+    assert page.page.url.removeprefix(page.base_url) == reverse("worklists:mine")
     assert TOTPDevice.objects.get(user=officer).confirmed
 
 

@@ -68,3 +68,13 @@ def test_a_search_runs_a_fixed_number_of_queries(
     with django_assert_num_queries(expected):
         response = client.get(f"{location}&size=100")
     assert len(response.context["page"].rows) == matches
+
+
+def test_a_misspelt_name_is_found_on_either_database(samarinda_staff):
+    # "budi santosa" finds Budi Santoso by trigrams, on PostgreSQL (the word index) and on the
+    # demo's SQLite (name_search.name_matches); a word of another name does not.
+    wanted = register(samarinda_staff, name="Budi Santoso")
+    register(samarinda_staff, name="Budi Hartono")
+    assert found(Case.objects, "budi santosa") == [wanted.pk]
+    assert found(Case.objects, "BUDI SANTOS") == [wanted.pk]
+    assert found(Case.objects, "santosa rahmat") == []

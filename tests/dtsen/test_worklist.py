@@ -183,3 +183,15 @@ def test_the_cached_counts_follow_an_item_that_moves(
         )
     assert before["total"] > 0
     assert selectors.open_item_counts("64.72")["total"] == before["total"] - 1
+
+
+def test_tugas_saya_lists_the_regencys_open_items_and_no_other_regencys(
+    reconciled, client_as, samarinda_staff, balikpapan_staff
+):
+    page = readable_text(client_as(samarinda_staff).get(reverse("worklists:mine")))
+    assert "Butir rekonsiliasi DTSEN" in page
+    assert "Almarhum Wafat" in page
+    assert "Orang Balikpapan" not in page
+    other = readable_text(client_as(balikpapan_staff).get(reverse("worklists:mine")))
+    assert "Orang Balikpapan" in other
+    assert "Almarhum Wafat" not in other

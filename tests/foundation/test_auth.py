@@ -71,7 +71,7 @@ def test_the_sign_in_form_signs_a_user_in_and_rotates_the_session_key(samarinda_
     response = sign_in_with_form(client, samarinda_staff.username, PERSONA_PASSWORD)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("worklists:mine")  # "Tugas saya" (#14)
     assert session_cookie(client) not in (None, key_before)
     assert not Session.objects.filter(session_key=key_before).exists()
     assert is_signed_in(client)

@@ -86,7 +86,7 @@ def test_five_failures_through_the_proxy_do_not_lock_the_user_out_of_another_cli
     from_home = sign_in(samarinda_staff.username, PERSONA_PASSWORD, PROXY, HOME)
 
     assert from_home.status_code == 302
-    assert from_home["Location"] == reverse("home")
+    assert from_home["Location"] == reverse("worklists:mine")
     attempt = AccessAttempt.objects.get(username=samarinda_staff.username)
     assert attempt.ip_address == OFFICE
 

@@ -156,7 +156,7 @@ def test_a_recovery_code_signs_in_once(admin, clock):
     codes = second_factor._new_recovery_codes(admin)
 
     first = password_only(admin)
-    assert first.post(VERIFY, {"token": codes[0].upper()})["Location"] == reverse("home")
+    assert first.post(VERIFY, {"token": codes[0].upper()})["Location"] == reverse("worklists:mine")
     clock.shift(timedelta(minutes=1))  # past django-otp's back-off after a failure
     again = password_only(admin)
     assert again.post(VERIFY, {"token": codes[0]}).status_code == 200
@@ -244,7 +244,7 @@ def test_the_demo_admin_and_officer_sign_in_with_the_printed_code(kaltim, clock)
         client = Client()
         client.post(reverse("login"), {"username": username, "password": DEMO_PASSWORD})
         assert client.get(reverse("home"))["Location"].startswith(VERIFY)
-        assert client.post(VERIFY, {"token": code})["Location"] == reverse("home")
+        assert client.post(VERIFY, {"token": code})["Location"] == reverse("worklists:mine")
         assert client.get(reverse("home")).status_code == 200
     assert not TOTPDevice.objects.filter(user__username="samarinda").exists()
 
@@ -256,5 +256,6 @@ def test_after_the_code_only_a_path_on_this_site_is_followed(admin, next_value):
     client = client_for(admin)  # signed in with the second factor verified
     response = client.get(reverse("second_factor:verify"), {"next": next_value})
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    # Where every sign-in lands ("Tugas saya", #14).
+    assert response["Location"] == reverse("worklists:mine")
     assert client.get(reverse("second_factor:verify"), {"next": "/kasus/"})["Location"] == "/kasus/"

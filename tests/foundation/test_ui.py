@@ -52,8 +52,10 @@ def test_every_menu_entry_leads_to_a_page_the_user_may_open(persona, request):
 @pytest.mark.django_db
 def test_a_user_without_a_role_is_told_to_ask_an_administrator(no_role_user, client_as):
     response = client_as(no_role_user).get(reverse("home"))
-    assert menu_of(response) == ["home", "regions:list"]
+    assert menu_of(response) == ["home", "worklists:mine", "regions:list"]
     assert b"alert-warning" in response.content
+    # Where a sign-in lands ("Tugas saya", #14) says so too.
+    assert b"alert-warning" in client_as(no_role_user).get(reverse("worklists:mine")).content
 
 
 @pytest.mark.django_db

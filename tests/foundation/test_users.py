@@ -80,7 +80,7 @@ def test_the_emailed_link_lets_the_new_user_choose_a_password_once(admin, login)
     assert user.check_password(NEW_PASSWORD)
     assert newcomer.post(reverse("login"), {"username": user.username, "password": NEW_PASSWORD})[
         "Location"
-    ] == reverse("home")
+    ] == reverse("worklists:mine")
     # The link is spent: opening it again shows that it no longer works.
     again = Client().get(link, follow=True)
     assert again.context["validlink"] is False
