@@ -16,6 +16,7 @@ import re
 from html.parser import HTMLParser
 from http.cookiejar import Cookie
 from itertools import count
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, between, constant_throughput, task
 
@@ -24,15 +25,17 @@ with open(os.environ["BENCH_LOAD_PLAN"], encoding="utf-8") as plan_file:
 PATHS = PLAN["paths"]
 NEXT_CURSOR = re.compile(r"[?&](?:amp;)?after=([^\"&]+)")
 _seats = count()
+FORM_ENCODED = "application/x-www-form-urlencoded"
 
 
 class FormFields(HTMLParser):
-    """The fields a browser would send for the first POST form whose action ends with
-    `action` (or any POST form): inputs, checked boxes, selected options, text areas."""
+    """The fields a browser would send for the first POST form that posts to `action` (a form
+    without an action posts to its page, `page`): inputs, checked boxes, selected options, text
+    areas. The sign-out button of every page is a POST form too."""
 
-    def __init__(self, action: str | None = None):
+    def __init__(self, action: str, page: str):
         super().__init__(convert_charrefs=True)
-        self.action = action
+        self.action, self.page = action, page
         self.fields: list[tuple[str, str]] = []
         self.state = "before"  # before, inside, done
         self.select: str | None = None
@@ -45,8 +48,8 @@ class FormFields(HTMLParser):
         a = dict(attrs)
         if tag == "form" and self.state == "before":
             if (a.get("method") or "").lower() == "post" and (
-                self.action is None or (a.get("action") or "").endswith(self.action)
-            ):
+                a.get("action") or self.page
+            ).endswith(self.action):
                 self.state = "inside"
             return
         if self.state != "inside" or "name" not in a and tag != "option":
@@ -87,8 +90,8 @@ class FormFields(HTMLParser):
             self.textarea = None
 
 
-def form_fields(html: str, action: str | None = None) -> list[tuple[str, str]]:
-    parser = FormFields(action)
+def form_fields(html: str, action: str, page: str) -> list[tuple[str, str]]:
+    parser = FormFields(action, page)
     parser.feed(html)
     return parser.fields
 
@@ -117,14 +120,14 @@ class Signed(FastHttpUser):
     def replay(self, page_path: str, name: str, action: str | None = None, extra=None):
         """GET a page, then POST its form back as it stands (plus `extra`); a 302 is a save."""
         page = self.get(page_path, name=f"{name} (form)")
-        fields = form_fields(page.text, action)
+        fields = form_fields(page.text, action or page_path, page_path)
         if extra:
             fields = [(key, value) for key, value in fields if key not in extra]
             fields += list(extra.items())
         with self.client.post(
             action or page_path,
-            data=fields,
-            headers={"Referer": self.host + page_path},
+            data=urlencode(fields),  # a list of pairs: a field may repeat
+            headers={"Referer": self.host + page_path, "Content-Type": FORM_ENCODED},
             name=name,
             allow_redirects=False,
             catch_response=True,
@@ -138,6 +141,7 @@ class Staff(Signed):
     """Regency staff at work: the list most, then search and details, sometimes an edit."""
 
     seats = PLAN["staff"]
+    weight = 4  # four staff to an officer
     wait_time = between(*PLAN["think_seconds"])
 
     @task(35)
@@ -183,11 +187,10 @@ class Officer(Signed):
 
 class SignInWave(FastHttpUser):
     """The morning wave: each user signs in once a second (the sign-in page, then the form),
-    as a different staff member each time, then signs out."""
+        as a different staff member each time, then signs out. Run alone: bench/load.py names the
+    user classes of each run."""
 
     wait_time = constant_throughput(1)
-    fixed_count = 0
-    weight = 0  # run alone, by naming the class on the command line
 
     def on_start(self):
         self.seat = next(_seats)
@@ -196,12 +199,12 @@ class SignInWave(FastHttpUser):
     def sign_in(self):
         account = PLAN["wave"][(self.seat + random.randrange(10_000)) % len(PLAN["wave"])]
         page = self.client.get(PATHS["login"], name="sign-in page")
-        fields = dict(form_fields(page.text))
+        fields = dict(form_fields(page.text, PATHS["login"], PATHS["login"]))
         fields.update(username=account["username"], password=account["password"])
         with self.client.post(
             PATHS["login"],
-            data=fields,
-            headers={"Referer": self.host + PATHS["login"]},
+            data=urlencode(fields),
+            headers={"Referer": self.host + PATHS["login"], "Content-Type": FORM_ENCODED},
             name="sign-in",
             allow_redirects=False,
             catch_response=True,
