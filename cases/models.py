@@ -126,6 +126,9 @@ class Person(models.Model):
             models.Index(fields=["birth_date"], name="person_birth_date"),
             # Searching by a family card number; most persons have one.
             models.Index(fields=["kk_number"], name="person_kk_number"),
+            # The API's person list, newest first, in keyset pages.
+            models.Index(fields=["regency", "-created_at", "-id"], name="person_regency_created"),
+            models.Index(fields=["-created_at", "-id"], name="person_created"),
         ]
 
     def __str__(self):
@@ -266,6 +269,9 @@ class Case(models.Model):
                 fields=["regency", "-registered_on", "-id"], name="case_regency_registered"
             ),
             models.Index(fields=["-registered_on", "-id"], name="case_registered"),
+            # The list's "found" sort: keyset pages seek (regency, found_on, id) as the others.
+            models.Index(fields=["regency", "-found_on", "-id"], name="case_regency_found"),
+            models.Index(fields=["-found_on", "-id"], name="case_found"),
             models.Index(fields=["regency", "status"], name="case_regency_status"),
             models.Index(fields=["regency", "programme", "status"], name="case_regency_programme"),
             models.Index(fields=["person", "regency"], name="case_person_regency"),

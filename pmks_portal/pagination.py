@@ -30,18 +30,41 @@ class Page:
     count_capped: bool
 
 
-def _encode(value) -> str:
+def _encode(value):
     if isinstance(value, date):
         value = value.isoformat()
     return value
 
 
-def _cursor_filter(field: str, descending: bool, cursor: str):
+def cursor_for(value, pk: int, *, count: int | None = None, count_capped: bool = False) -> str:
+    """The signed cursor of the row (value, pk): the page after it starts with the next row.
+
+    The first page's capped count rides along, so the pages after it show the same count
+    without counting again: a filter that matches few rows in a million (a rare category
+    province-wide) can cost a scan of the table to count, on every page otherwise.
+    """
+    payload = [_encode(value), pk]
+    if count is not None:
+        payload += [count, count_capped]
+    return signing.dumps(payload, salt=SALT)
+
+
+def _read_cursor(cursor: str):
+    """(value, pk, count or None, count_capped); BadSignature, ValueError or TypeError if the
+    cursor is not one this module signed."""
+    payload = signing.loads(cursor, salt=SALT)
+    value, pk, *counted = payload
+    count, count_capped = counted if counted else (None, False)
+    if count is not None and not isinstance(count, int):
+        raise TypeError("a cursor's count is a number")
+    return value, pk, count, bool(count_capped)
+
+
+def _cursor_filter(field: str, descending: bool, value, pk):
     """`(field, id) < (value, pk)` as one row-value comparison, which PostgreSQL seeks with the
     (field, id) index; the equivalent `field < v OR (field = v AND id < pk)` cannot be, and a
     deep page read and discarded every row before it (110,503 rows at a million cases). Django's
     tuple lookups (made for composite keys) write it; SQLite understands row values too."""
-    value, pk = signing.loads(cursor, salt=SALT)
     comparison = TupleLessThan if descending else TupleGreaterThan
     return comparison(Tuple(F(field), F("pk")), (value, pk))
 
@@ -58,25 +81,32 @@ def keyset_page(
     """One page of `queryset` ordered by (field, id); `cursor` is the previous page's last row."""
     prefix = "-" if descending else ""
     ordered = queryset.order_by(f"{prefix}{field}", f"{prefix}pk")
+    count = None
+    count_capped = False
     if cursor:
         try:
-            ordered = ordered.filter(_cursor_filter(field, descending, cursor))
+            value, pk, count, count_capped = _read_cursor(cursor)
+            ordered = ordered.filter(_cursor_filter(field, descending, value, pk))
         except (signing.BadSignature, ValueError, TypeError):
-            cursor = None
+            cursor, count, count_capped = None, None, False
     rows = list(ordered[: size + 1])
     has_next = len(rows) > size
     rows = rows[:size]
+    if count is None:
+        counted = queryset.order_by()[: count_cap + 1].count()
+        count, count_capped = min(counted, count_cap), counted > count_cap
     next_cursor = None
     if has_next:
         last = rows[-1]
-        next_cursor = signing.dumps([_encode(getattr(last, field)), last.pk], salt=SALT)
-    capped_count = queryset.order_by()[: count_cap + 1].count()
+        next_cursor = cursor_for(
+            getattr(last, field), last.pk, count=count, count_capped=count_capped
+        )
     return Page(
         rows=rows,
         next_cursor=next_cursor,
         has_previous=bool(cursor),
-        count=min(capped_count, count_cap),
-        count_capped=capped_count > count_cap,
+        count=count,
+        count_capped=count_capped,
     )
 
 

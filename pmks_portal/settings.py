@@ -293,6 +293,16 @@ AUTHENTICATION_BACKENDS = [
     "accounts.backends.SignInSlowdownBackend",
     "accounts.backends.UserWithRegencyBackend",
 ]
+# accounts/hashers.py says why Argon2id at 19 MiB: Django's PBKDF2 default costs ~385 ms of CPU per
+# sign-in, and a morning wave of 5 a second would take both cores. The others after it check the
+# hashes stored before (PBKDF2), which Django upgrades at the next sign-in. Django's own Argon2
+# hasher is left out: it shares the "argon2" name, and the last of a name would win.
+PASSWORD_HASHERS = [
+    "accounts.hashers.PortalArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 LOGIN_URL = "login"
 # Everyone lands on their worklists ("Tugas saya", worklists/): the day's work first.
 LOGIN_REDIRECT_URL = "worklists:mine"

@@ -484,6 +484,10 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["regency", "status", "due_on"], name="follow_up_regency_due"),
             models.Index(fields=["status", "due_on"], name="follow_up_status_due"),
+            # The follow-up list's keyset pages, earliest due first: "open" is two statuses,
+            # which the indexes above cannot return in due order without sorting.
+            models.Index(fields=["regency", "due_on", "id"], name="follow_up_regency_due_id"),
+            models.Index(fields=["due_on", "id"], name="follow_up_due_id"),
         ]
 
     def __str__(self):

@@ -88,6 +88,11 @@ class Kube(models.Model):
         indexes = [
             models.Index(fields=["regency", "name", "id"], name="kube_regency_name"),
             models.Index(fields=["name", "id"], name="kube_name"),
+            # The list's other sorts (newest, highest score), in keyset pages.
+            models.Index(fields=["regency", "-created_at", "-id"], name="kube_regency_created"),
+            models.Index(fields=["-created_at", "-id"], name="kube_created"),
+            models.Index(fields=["regency", "-stage_score", "-id"], name="kube_regency_score"),
+            models.Index(fields=["-stage_score", "-id"], name="kube_score"),
             models.Index(fields=["regency", "status", "stage"], name="kube_regency_status_stage"),
             models.Index(fields=["reporting_from", "reporting_until"], name="kube_reporting"),
         ]
