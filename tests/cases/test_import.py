@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 
 from audit.models import AuditEvent
 from cases import importing
-from cases.importing import files, service, tally, writer
+from cases.importing import files, service, tally
 from cases.models import Case, CaseTransition, ImportBatch, PasungDetail, Person
-from pmks_portal import archives
+from pmks_portal import archives, bulkload
 from regions.models import Region
 from tests.cases.conftest import register
 
@@ -722,7 +722,7 @@ def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_sta
     rows = [row(nama=f"Orang {n}") for n in range(5)]
     batch = upload(samarinda_staff, csv_bytes(rows))
     assert batch.valid_rows == 5
-    insert = writer._Inserter.insert
+    insert = bulkload.BulkInserter.insert
     calls = {"cases": 0}
 
     def failing_insert(self, values, **kwargs):
@@ -732,7 +732,7 @@ def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_sta
                 raise RuntimeError("disk full")
         return insert(self, values, **kwargs)
 
-    monkeypatch.setattr(writer._Inserter, "insert", failing_insert)
+    monkeypatch.setattr(bulkload.BulkInserter, "insert", failing_insert)
     before = registry_counts()
     batch = commit(samarinda_staff, batch)
     assert calls["cases"] == 2
@@ -740,7 +740,7 @@ def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_sta
     assert batch.status == ImportBatch.Status.FAILED and batch.committed_rows == 0
     assert "Nothing was saved" in batch.failure and "RuntimeError" in batch.failure
     # It can be checked again and saved once the trouble is gone.
-    monkeypatch.setattr(writer._Inserter, "insert", insert)
+    monkeypatch.setattr(bulkload.BulkInserter, "insert", insert)
     importing.import_batch_recheck(actor=samarinda_staff, batch=batch, queue=False)
     batch = commit(samarinda_staff, importing.import_batch_check(batch.pk))
     assert batch.committed_rows == 5 and Case.objects.count() == 5
