@@ -36,7 +36,8 @@ def test_rows_come_back_as_written_with_their_ids_in_order(samarinda, samarinda_
 def test_json_and_the_rows_without_ids(samarinda_staff):
     loader = BulkInserter(AuditEvent, ["actor_id", "action", "target_type", "target_id", "changes"])
     changes = {"name": [None, 'A "quoted", name'], "n": [1, 2]}
-    assert loader.insert([(samarinda_staff.pk, "create", "cases.person", "bulkload-test", changes)]) == []
+    row = (samarinda_staff.pk, "create", "cases.person", "bulkload-test", changes)
+    assert loader.insert([row]) == []
     assert AuditEvent.objects.get(target_id="bulkload-test").changes == changes
 
 
