@@ -46,7 +46,10 @@ HEADER = [
     "tanggal_ditemukan",
     "status",
 ]
+# Names from a few hundred words, as real ones are (a number in each name would add a new word
+# per row to the name index, which real files never do).
 FIRST = ["Budi", "Siti", "Andi", "Dewi", "Rahmat", "Nur", "Agus", "Sri", "Yusuf", "Rina"]
+MIDDLE = ["Ahmad", "Putri", "Eka", "Dwi", "Tri", "Indah", "Joko", "Ayu", "Hendra", "Wati"]
 LAST = ["Santoso", "Rahayu", "Hidayat", "Lestari", "Saputra", "Wulandari", "Pratama", "Sari"]
 
 
@@ -82,7 +85,7 @@ def write_file(path: Path, rows: int, villages: list[str], categories: list[str]
             out.writerow(
                 [
                     f"{prefix}{serial:04d}",
-                    f"{rnd.choice(FIRST)} {rnd.choice(LAST)} {number}",
+                    f"{rnd.choice(FIRST)} {rnd.choice(MIDDLE)} {rnd.choice(LAST)}",
                     sex,
                     "Samarinda",
                     birth.strftime("%d/%m/%Y"),
