@@ -19,7 +19,9 @@ Django's query logging (CaptureQueriesContext); the id allocation is.
 
 import csv
 import io
+import itertools
 import json
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from django.db import connection
@@ -92,12 +94,20 @@ class BulkInserter:
                 values[position] = adapt(values[position])
         return values
 
-    def insert(self, rows: list[tuple], *, returning: bool = False) -> list[int]:
-        """Inserts rows (values in the order of `given`); their new ids when `returning`."""
+    def insert(self, rows: Iterable[tuple], *, returning: bool = False) -> list[int]:
+        """Inserts rows (values in the order of `given`); their new ids when `returning`.
+
+        Without `returning`, `rows` may be a generator: on PostgreSQL it is read while COPY
+        sends, so the database stores rows while Python still makes the next ones.
+        """
+        if self.copy and not returning:
+            self._copy_stream(rows)
+            return []
+        rows = list(rows)
         if not rows:
             return []
         if self.copy:
-            return self._copy(rows, returning)
+            return self._copy(rows)
         if returning and not connection.features.can_return_rows_from_bulk_insert:
             objects = [self.model(**dict(zip(self.given, row, strict=True))) for row in rows]
             self.model.objects.bulk_create(objects, batch_size=self.per_statement)
@@ -121,31 +131,69 @@ class BulkInserter:
                     cursor.execute(sql, params)
         return ids
 
-    def _copy(self, rows: list[tuple], returning: bool) -> list[int]:
-        # COPY's CSV format, written by the csv module (C code): every value quoted but None,
-        # which stays unquoted and empty, and so is NULL (an empty string is "").
+    def _copy_statement(self, with_ids: bool) -> str:
+        columns = f"{self.pk_column}, {self.columns}" if with_ids else self.columns
+        return f"COPY {self.table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+
+    def _copy(self, rows: list[tuple]) -> list[int]:
+        """The rows with ids taken from the table's sequence first, in one COPY."""
         buffer = io.StringIO()
-        out = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
-        ids: list[int] = []
         with connection.cursor() as cursor:
-            if returning:
-                if self._sequence is None:
-                    cursor.execute(
-                        "SELECT pg_get_serial_sequence(%s, %s)",
-                        [self.model._meta.db_table, self.model._meta.pk.column],
-                    )
-                    self._sequence = cursor.fetchone()[0]
+            if self._sequence is None:
                 cursor.execute(
-                    "SELECT nextval(%s) FROM generate_series(1, %s)", [self._sequence, len(rows)]
+                    "SELECT pg_get_serial_sequence(%s, %s)",
+                    [self.model._meta.db_table, self.model._meta.pk.column],
                 )
-                ids = [pk for (pk,) in cursor.fetchall()]
-                out.writerows([pk, *self._values(row)] for pk, row in zip(ids, rows, strict=True))
-                columns = f"{self.pk_column}, {self.columns}"
-            else:
-                out.writerows(self._values(row) for row in rows)
-                columns = self.columns
-            buffer.seek(0)
-            cursor.cursor.copy_expert(
-                f"COPY {self.table} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer
+                self._sequence = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)", [self._sequence, len(rows)]
             )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            _csv_writer(buffer).writerows(
+                [pk, *self._values(row)] for pk, row in zip(ids, rows, strict=True)
+            )
+            buffer.seek(0)
+            cursor.cursor.copy_expert(self._copy_statement(True), buffer)
         return ids
+
+    def _copy_stream(self, rows: Iterable[tuple]) -> None:
+        stream = _CsvStream(self._values(row) for row in rows)
+        with connection.cursor() as cursor:
+            try:
+                cursor.cursor.copy_expert(self._copy_statement(False), stream)
+            except Exception:
+                # psycopg2 reports a failing read() as QueryCanceled: the caller gets the cause.
+                if stream.error is not None:
+                    raise stream.error from None
+                raise
+
+
+def _csv_writer(buffer):
+    # COPY's CSV format, written by the csv module (C code): every value quoted but None,
+    # which stays unquoted and empty, and so is NULL (an empty string is "").
+    return csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator="\n")
+
+
+class _CsvStream:
+    """A file COPY reads: CSV lines made from the rows as it asks for more."""
+
+    ROWS_PER_READ = 500
+
+    def __init__(self, rows: Iterator[list]):
+        self.rows = iter(rows)
+        self.buffer = io.StringIO()
+        self.out = _csv_writer(self.buffer)
+        self.error: Exception | None = None
+
+    def read(self, size: int = -1) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        try:
+            self.out.writerows(itertools.islice(self.rows, self.ROWS_PER_READ))
+        except Exception as error:
+            self.error = error
+            raise
+        return self.buffer.getvalue()
+
+    def readline(self, size: int = -1) -> str:
+        return self.read(size)

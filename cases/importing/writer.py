@@ -1,5 +1,5 @@
 """Writing valid rows inside the commit's transaction: persons, cases, their first status
-change, pasung records and one audit event per record, with multi-row INSERTs."""
+change, pasung records and one audit event per record, with pmks_portal.bulkload."""
 
 from operator import itemgetter
 
@@ -158,7 +158,7 @@ class RowWriter:
                 },
                 pk,
             )
-            audit.append(self._event(record, PERSON_FIELDS, self._reason(row)))
+            audit.append((record, PERSON_FIELDS, self._reason(row)))
 
         case_values, case_records = [], []
         for row in rows:
@@ -216,5 +216,6 @@ class RowWriter:
             self.pasung.insert(pasung)
         for row, pk, record in zip(rows, case_ids, case_records, strict=True):
             record.pk = pk
-            audit.append(self._event(record, self.case_fields, self._reason(row)))
-        self.audit.insert(audit)
+            audit.append((record, self.case_fields, self._reason(row)))
+        # A generator: on PostgreSQL the events are made while COPY sends the earlier ones.
+        self.audit.insert(self._event(*item) for item in audit)

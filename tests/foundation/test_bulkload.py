@@ -47,3 +47,24 @@ def test_a_rolled_back_transaction_keeps_nothing(samarinda, samarinda_staff):
         loader.insert([("Sementara", "P", samarinda.code, samarinda_staff.pk)], returning=True)
         transaction.set_rollback(True)
     assert not Person.objects.filter(name="Sementara").exists()
+
+
+def test_rows_from_a_generator_are_all_written(samarinda_staff):
+    """More rows than COPY reads at once (bulkload._CsvStream), made as they are sent."""
+    loader = BulkInserter(AuditEvent, ["actor_id", "action", "target_type", "target_id"])
+    rows = ((samarinda_staff.pk, "create", "bulkload.stream", str(n)) for n in range(1234))
+    loader.insert(rows)
+    written = AuditEvent.objects.filter(target_type="bulkload.stream")
+    assert sorted(map(int, written.values_list("target_id", flat=True))) == list(range(1234))
+
+
+def test_a_failing_generator_fails_the_insert(samarinda_staff):
+    loader = BulkInserter(AuditEvent, ["actor_id", "action", "target_type", "target_id"])
+
+    def rows():
+        yield (samarinda_staff.pk, "create", "bulkload.failing", "1")
+        raise RuntimeError("the source broke")
+
+    with pytest.raises(RuntimeError, match="the source broke"), transaction.atomic():
+        loader.insert(rows())
+    assert not AuditEvent.objects.filter(target_type="bulkload.failing").exists()
