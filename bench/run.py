@@ -174,7 +174,13 @@ def write_import_file(path: Path, rows: int) -> None:
 
 def bench_import(report: Report, fmt: str) -> None:
     """Check then commit a CSV or XLSX file, as an upload goes (the services the Celery tasks
-    call), rolled back afterwards so that the data set keeps its size."""
+    call), rolled back afterwards so that the data set keeps its size. CSV: bench/import_bench.py
+    (100,000 and 500,000 rows, with memory and load averages, BENCH_IMPORT_SIZES)."""
+    if fmt == "csv":
+        import import_bench  # bench/ is this script's directory, first on sys.path
+
+        import_bench.run(report)
+        return
     label = f"import, {IMPORT_ROWS:,} rows ({fmt.upper()}): check + commit"
     if importlib.util.find_spec("cases.importing") is None:
         report(f"{label:<52} not available yet (cases/importing.py does not exist)")

@@ -2,6 +2,7 @@
 (row number, cells) pairs from CSV text or the first XLSX sheet with a header row."""
 
 import csv
+import hashlib
 import io
 import os
 import zipfile
@@ -39,6 +40,16 @@ def sniff_format(head: bytes) -> str:
     if b"\x00" in head:
         raise ImportFileError(_("This file is neither CSV text nor an Excel workbook (.xlsx)."))
     return CSV
+
+
+def file_digest(upload) -> str:
+    """The SHA-256 of the upload's bytes: a file uploaded again has the same digest."""
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for block in iter(lambda: upload.read(1024 * 1024), b""):
+        digest.update(block)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def check_upload(upload) -> str:

@@ -35,6 +35,8 @@ from pmks_portal.names import clean_name
 from regions.models import Level, Region
 
 VALID, ERROR, DUPLICATE = "valid", "error", "duplicate"
+# A row of another regency/city: not this clerk's to fix or import, counted in one line.
+OTHER_REGENCY = "other_regency"
 ROW = ""  # the "column" of reasons about the whole row
 
 _max_length = {
@@ -76,9 +78,12 @@ class RowResult:
     notes: str = ""
     person_id: int | None = None  # an existing person the case is for
     same_person_as: int | None = None  # the row of this file whose person the case is for
+    other_regency: bool = False  # its region lies in another regency/city of the province
 
     @property
     def kind(self) -> str:
+        if self.other_regency:
+            return OTHER_REGENCY
         if self.errors:
             return ERROR
         return DUPLICATE if self.duplicate else VALID
@@ -277,15 +282,9 @@ class RowChecker:
             return
         try:
             check_place(self.ref.regency.code, region)
-        except ValidationError as error:
-            row.add_error(
-                "kode_wilayah",
-                _(
-                    "%(reason)s Staff import only into their own "
-                    "regency/city; the row is rejected, not moved."
-                )
-                % {"reason": " ".join(error.messages)},
-            )
+        except ValidationError:
+            # Another regency's row, whatever else it says: that regency's to import.
+            row.other_regency = True
             return
         if not region.is_active:
             row.add_error(
@@ -329,7 +328,7 @@ class RowChecker:
         """Checks the rows, in order, with one query for their NIKs and one for open cases."""
         results = [self.parse(number, cells) for number, cells in rows]
         niks = {
-            r.nik for r in results if r.nik and not r.errors and r.nik not in self.rows_with_nik
+            r.nik for r in results if r.nik and r.kind == VALID and r.nik not in self.rows_with_nik
         }
         registered = {}
         if niks:
@@ -349,7 +348,7 @@ class RowChecker:
                 .values_list("person_id", "category_id")
             )
         for row in results:
-            if not row.errors:
+            if row.kind == VALID:
                 self._against_file_and_registry(row, registered)
         return results
 

@@ -11,14 +11,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.importing import dispatch
 from cases.importing.errors import ImportFileError
-from cases.importing.files import check_upload, read_table
+from cases.importing.files import check_upload, file_digest, read_table
 from cases.importing.header import Header, find_header
 from cases.importing.limits import check_shape
 from cases.importing.reference import load_reference
@@ -97,7 +97,11 @@ def import_batch_create(
         regency=regency,
         uploaded_by=actor,
         original_name=original,
-        summary={"format": fmt, "language": translation.get_language() or settings.LANGUAGE_CODE},
+        summary={
+            "format": fmt,
+            "language": translation.get_language() or settings.LANGUAGE_CODE,
+            "sha256": file_digest(upload),
+        },
     )
     batch.file.save(f"{uuid.uuid4().hex}.{fmt}", File(upload), save=False)
     batch.save()
@@ -140,7 +144,35 @@ def import_batch_check(batch_id: int) -> ImportBatch | None:
     return batch
 
 
+def _refuse_a_file_imported_before(batch: ImportBatch) -> None:
+    """The same bytes saved before for this regency/city: said at once, no row checked."""
+    digest = batch.summary.get("sha256")
+    earlier = (
+        ImportBatch.objects.filter(
+            regency_id=batch.regency_id, status=ImportBatch.Status.COMMITTED, summary__sha256=digest
+        )
+        .exclude(pk=batch.pk)
+        .order_by("-finished_at")
+        .first()
+        if digest
+        else None
+    )
+    if earlier is not None:
+        raise ImportFileError(
+            _(
+                "This file was imported before: import %(batch)s, saved on %(date)s with "
+                "%(rows)s cases. Nothing was checked; upload a file with new rows."
+            )
+            % {
+                "batch": earlier.pk,
+                "date": formats.date_format(timezone.localtime(earlier.finished_at)),
+                "rows": earlier.committed_rows,
+            }
+        )
+
+
 def _check_batch(batch: ImportBatch) -> None:
+    _refuse_a_file_imported_before(batch)
     fmt = batch.summary["format"]
     with batch.file.open("rb") as handle, tempfile.TemporaryDirectory() as directory:
         rows, estimate, delimiter = read_table(handle, fmt)

@@ -4,12 +4,13 @@ counted, with samples for the preview page (Tally)."""
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.importing.errors import ImportFileError
 from cases.importing.header import Header, column_label
-from cases.importing.rows import DUPLICATE, ERROR, VALID, RowChecker, RowResult
+from cases.importing.rows import DUPLICATE, ERROR, OTHER_REGENCY, VALID, RowChecker, RowResult
 from pmks_portal.masking import mask_if_identifier
 
 # Data rows a file may hold (blank rows do not count).
@@ -33,6 +34,7 @@ class Tally:
     valid: int = 0
     errors: int = 0
     duplicates: int = 0
+    other_regency: int = 0  # rows of other regencies/cities: neither imported nor problems
     with_warnings: int = 0
     without_nik: int = 0
     new_persons: int = 0
@@ -49,6 +51,9 @@ class Tally:
 
     def add(self, row: RowResult, header: Header) -> None:
         kind = row.kind
+        if kind == OTHER_REGENCY:
+            self.other_regency += 1
+            return
         if kind == ERROR:
             self.errors += 1
         elif kind == DUPLICATE:
@@ -98,6 +103,7 @@ class Tally:
             "valid": self.valid,
             "errors": self.errors,
             "duplicates": self.duplicates,
+            "other_regency": self.other_regency,
             "with_warnings": self.with_warnings,
             "without_nik": self.without_nik,
             "new_persons": self.new_persons,
@@ -141,7 +147,7 @@ def process_rows(
             tally.add(row, checker.header)
             if row.kind == VALID:
                 valid.append(row)
-            else:
+            elif row.kind != OTHER_REGENCY:
                 on_rejected(row)
         if on_valid is not None and valid:
             on_valid(valid)
@@ -188,4 +194,14 @@ def summary_lines(tally: Tally) -> list[str]:
         % {"n": tally.duplicates},
         ngettext("%(n)s row has warnings.", "%(n)s rows have warnings.", tally.with_warnings)
         % {"n": tally.with_warnings},
+        *([other_regency_line(tally.other_regency)] if tally.other_regency else []),
     ]
+
+
+def other_regency_line(count: int) -> str:
+    """The one line that stands for the rows of other regencies/cities."""
+    return ngettext(
+        "%(n)s row belongs to another regency/city, not imported.",
+        "%(n)s rows belong to other regencies/cities, not imported.",
+        count,
+    ) % {"n": intcomma(count)}

@@ -1,99 +1,24 @@
 """Writing valid rows inside the commit's transaction: persons, cases, their first status
-change, pasung records and one audit event per record, with multi-row INSERTs."""
+change, pasung records and one audit event per record, with pmks_portal.bulkload."""
 
-from datetime import datetime
-from operator import attrgetter
+from operator import itemgetter
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from audit.services import audit_event, field_changes
+from audit.services import audit_fields, field_changes
 from cases.importing.reference import Reference
 from cases.importing.rows import RowResult
 from cases.models import Case, CaseSource, CaseTransition, ImportBatch, PasungDetail, Person
 from cases.services import CASE_FIELDS, PERSON_FIELDS, programme_for
+from pmks_portal.bulkload import BulkInserter
 from regions.models import Level
-
-
-class _Inserter:
-    """Multi-row INSERTs of plain values into one model's table, ids returned when asked.
-
-    Django's bulk_create prepares every value of every object through its field (most of the
-    commit's time when it wrote 5 records per row); here each column's adapter is chosen once.
-    Defaults come from the model's fields, so a column added later gets its default. Without
-    INSERT ... RETURNING (SQLite before 3.35) it falls back to bulk_create.
-    """
-
-    def __init__(self, model, given: list[str], now: datetime):
-        self.model = model
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.given = given
-        conn = connection
-        defaults = {}
-        for f in self.fields:
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                defaults[f.attname] = now
-            elif f.attname not in given:
-                defaults[f.attname] = f.get_default()
-        self.defaults = defaults
-        self.order = [
-            (given.index(f.attname) if f.attname in given else None, f) for f in self.fields
-        ]
-        self.adapters = []
-        for position, f in enumerate(self.fields):
-            kind = f.get_internal_type()
-            if kind == "DateField":
-                self.adapters.append((position, conn.ops.adapt_datefield_value))
-            elif kind == "DateTimeField":
-                self.adapters.append((position, conn.ops.adapt_datetimefield_value))
-            elif kind == "JSONField":
-                self.adapters.append((position, lambda v, f=f: f.get_db_prep_save(v, conn)))
-        quote = conn.ops.quote_name
-        # Table and column names come from the model, quoted; values are always parameters.
-        self.head = "INSERT INTO %s (%s) VALUES " % (  # noqa: S608
-            quote(model._meta.db_table),
-            ", ".join(quote(f.column) for f in self.fields),
-        )
-        self.returning = " RETURNING %s" % quote(model._meta.pk.column)
-        self.placeholder = "(%s)" % ", ".join(["%s"] * len(self.fields))
-        limit = conn.features.max_query_params or 65535
-        self.per_statement = max(1, min(500, limit // len(self.fields)))
-
-    def _values(self, row: tuple) -> list:
-        values = [
-            row[position] if position is not None else self.defaults[f.attname]
-            for position, f in self.order
-        ]
-        for position, adapt in self.adapters:
-            if values[position] is not None:
-                values[position] = adapt(values[position])
-        return values
-
-    def insert(self, rows: list[tuple], *, returning: bool = False) -> list[int]:
-        """Inserts rows (values in the order of `given`); their new ids when `returning`."""
-        if returning and not connection.features.can_return_rows_from_bulk_insert:
-            objects = [self.model(**dict(zip(self.given, row, strict=True))) for row in rows]
-            self.model.objects.bulk_create(objects, batch_size=self.per_statement)
-            return [obj.pk for obj in objects]
-        ids: list[int] = []
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), self.per_statement):
-                part = rows[start : start + self.per_statement]
-                params = [value for row in part for value in self._values(row)]
-                sql = self.head + ", ".join([self.placeholder] * len(part))
-                if returning:
-                    cursor.execute(sql + self.returning, params)
-                    ids.extend(row[0] for row in cursor.fetchall())
-                else:
-                    cursor.execute(sql, params)
-        return ids
 
 
 class _Record:
     """A record written in bulk, as audit.services reads a saved one: its values by attribute
-    (field_changes), its model's ``_meta`` and its ``pk`` (the target of audit_event)."""
+    (field_changes), its model's ``_meta`` and its ``pk`` (the target of audit_fields)."""
 
     def __init__(self, model, values: dict, pk: int | None = None):
         self.__dict__.update(values)
@@ -140,7 +65,7 @@ AUDIT_COLUMNS = [
     "reason",
 ]
 # An unsaved AuditEvent's values, in the order of AUDIT_COLUMNS.
-_audit_values = attrgetter(*AUDIT_COLUMNS)
+_audit_values = itemgetter(*AUDIT_COLUMNS)
 
 
 class RowWriter:
@@ -155,19 +80,21 @@ class RowWriter:
         self.regency_id = batch.regency_id
         self.person_of_nik: dict[str, int] = {}
         self.case_fields = CASE_FIELDS + ["programme", "status"]
+        # Looked up once: three records per row carry it.
+        self.reason = _("Import %(batch)s, row %(row)s")
         now = timezone.now()
-        self.persons = _Inserter(Person, PERSON_COLUMNS, now)
-        self.cases = _Inserter(Case, CASE_COLUMNS, now)
-        self.transitions = _Inserter(CaseTransition, TRANSITION_COLUMNS, now)
-        self.pasung = _Inserter(PasungDetail, ["case_id", "restraint_form"], now)
-        self.audit = _Inserter(AuditEvent, AUDIT_COLUMNS, now)
+        self.persons = BulkInserter(Person, PERSON_COLUMNS, now)
+        self.cases = BulkInserter(Case, CASE_COLUMNS, now)
+        self.transitions = BulkInserter(CaseTransition, TRANSITION_COLUMNS, now)
+        self.pasung = BulkInserter(PasungDetail, ["case_id", "restraint_form"], now)
+        self.audit = BulkInserter(AuditEvent, AUDIT_COLUMNS, now)
 
     def _reason(self, row: RowResult) -> str:
-        return _("Import %(batch)s, row %(row)s") % {"batch": self.batch.pk, "row": row.number}
+        return self.reason % {"batch": self.batch.pk, "row": row.number}
 
     def _event(self, record: _Record, fields: list[str], reason: str) -> tuple:
         """The event audit_record() saves for a created record, as one row of the bulk insert."""
-        event = audit_event(
+        event = audit_fields(
             actor=self.actor,
             action=AuditEvent.Action.CREATE,
             target=record,
@@ -231,7 +158,7 @@ class RowWriter:
                 },
                 pk,
             )
-            audit.append(self._event(record, PERSON_FIELDS, self._reason(row)))
+            audit.append((record, PERSON_FIELDS, self._reason(row)))
 
         case_values, case_records = [], []
         for row in rows:
@@ -289,5 +216,6 @@ class RowWriter:
             self.pasung.insert(pasung)
         for row, pk, record in zip(rows, case_ids, case_records, strict=True):
             record.pk = pk
-            audit.append(self._event(record, self.case_fields, self._reason(row)))
-        self.audit.insert(audit)
+            audit.append((record, self.case_fields, self._reason(row)))
+        # A generator: on PostgreSQL the events are made while COPY sends the earlier ones.
+        self.audit.insert(self._event(*item) for item in audit)

@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 
 from audit.models import AuditEvent
 from cases import importing
-from cases.importing import files, service, tally, writer
+from cases.importing import files, service, tally
 from cases.models import Case, CaseTransition, ImportBatch, PasungDetail, Person
-from pmks_portal import archives
+from pmks_portal import archives, bulkload
 from regions.models import Region
 from tests.cases.conftest import register
 
@@ -593,25 +593,10 @@ def test_the_template_has_the_headers_an_example_and_a_text_nik_column(samarinda
 # The registry and the regency
 
 
-def test_rows_of_another_regency_are_rejected_not_moved(samarinda_staff):
-    elsewhere = balikpapan_village()
-    batch = upload(
-        samarinda_staff,
-        csv_bytes(
-            [row(), row(nama="Dewi", kode_wilayah=elsewhere), row(nama="Eka", kode_wilayah="64.71")]
-        ),
-    )
-    assert (batch.valid_rows, batch.error_rows) == (1, 2)
-    problems = problems_by_row(batch)
-    assert "not in this regency/city" in problems[3] and "rejected, not moved" in problems[3]
-    assert "not in this regency/city" in problems[4]
-    commit(samarinda_staff, batch)
-    assert list(Case.objects.values_list("regency_id", flat=True)) == ["64.72"]
-
-
 def test_balikpapan_staff_importing_samarinda_rows_save_nothing(balikpapan_staff):
     batch = upload(balikpapan_staff, csv_bytes([row(), row(nama="Dewi")]))
-    assert (batch.valid_rows, batch.error_rows) == (0, 2)
+    assert (batch.valid_rows, batch.error_rows) == (0, 0)
+    assert batch.summary["counts"]["other_regency"] == 2
     with pytest.raises(ValidationError):
         importing.import_batch_commit_request(
             actor=balikpapan_staff, batch=batch, warnings_confirmed=True, queue=False
@@ -722,7 +707,7 @@ def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_sta
     rows = [row(nama=f"Orang {n}") for n in range(5)]
     batch = upload(samarinda_staff, csv_bytes(rows))
     assert batch.valid_rows == 5
-    insert = writer._Inserter.insert
+    insert = bulkload.BulkInserter.insert
     calls = {"cases": 0}
 
     def failing_insert(self, values, **kwargs):
@@ -732,7 +717,7 @@ def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_sta
                 raise RuntimeError("disk full")
         return insert(self, values, **kwargs)
 
-    monkeypatch.setattr(writer._Inserter, "insert", failing_insert)
+    monkeypatch.setattr(bulkload.BulkInserter, "insert", failing_insert)
     before = registry_counts()
     batch = commit(samarinda_staff, batch)
     assert calls["cases"] == 2
@@ -740,7 +725,7 @@ def test_a_failure_mid_commit_saves_nothing_and_the_batch_says_why(samarinda_sta
     assert batch.status == ImportBatch.Status.FAILED and batch.committed_rows == 0
     assert "Nothing was saved" in batch.failure and "RuntimeError" in batch.failure
     # It can be checked again and saved once the trouble is gone.
-    monkeypatch.setattr(writer._Inserter, "insert", insert)
+    monkeypatch.setattr(bulkload.BulkInserter, "insert", insert)
     importing.import_batch_recheck(actor=samarinda_staff, batch=batch, queue=False)
     batch = commit(samarinda_staff, importing.import_batch_check(batch.pk))
     assert batch.committed_rows == 5 and Case.objects.count() == 5
@@ -773,14 +758,6 @@ def test_a_commit_that_runs_again_does_nothing(samarinda_staff):
         )
     # Neither does a check of a committed batch.
     assert importing.import_batch_check(batch.pk).status == ImportBatch.Status.COMMITTED
-
-
-def test_uploading_the_same_file_twice_saves_its_cases_once(samarinda_staff):
-    data = csv_bytes([row(nik=nik(17, 5, 2012, 31)), row(nama="Tanpa NIK")])
-    commit(samarinda_staff, upload(samarinda_staff, data))
-    second = upload(samarinda_staff, data)
-    assert (second.valid_rows, second.duplicate_rows) == (0, 2)
-    assert Case.objects.count() == 2
 
 
 def test_a_colleague_can_commit_and_is_recorded_as_the_author(samarinda_staff, samarinda):

@@ -65,8 +65,9 @@ def test_with_commit_the_valid_rows_are_saved(spreadsheet, samarinda_staff, tmp_
     batch = ImportBatch.objects.get()
     assert batch.status == ImportBatch.Status.COMMITTED and batch.uploaded_by == samarinda_staff
     assert len(errors.read_text(encoding="utf-8-sig").splitlines()) == 3
-    # Run again: everything is a duplicate now, nothing more is saved, and the exit is an error.
-    with pytest.raises(CommandError, match="no row is valid"):
+    # Run again: the file is known as imported before, nothing more is saved, and the exit is an
+    # error.
+    with pytest.raises(CommandError, match="imported before"):
         run(spreadsheet, "--user", samarinda_staff.username, "--commit")
     assert Case.objects.count() == 2
 

@@ -258,3 +258,20 @@ def test_every_import_view_declares_an_access_policy():
 
     for pattern in import_urls.urlpatterns:
         assert access.policy_of(pattern.callback) == "requires:write_records", pattern.name
+
+
+def test_a_clerks_preview_of_a_province_file_says_the_other_regencies_rows_in_one_line(
+    login, samarinda_staff
+):
+    """Issue #15: 1,200 rows of Balikpapan in Samarinda's upload are one line, not 1,200
+    problems, in Indonesian with its thousands separator."""
+    elsewhere = [row(nama=f"Orang Balikpapan {n}", kode_wilayah="64.71") for n in range(1200)]
+    batch = upload(samarinda_staff, csv_bytes([row(), *elsewhere]))
+    assert (batch.valid_rows, batch.error_rows) == (1, 0)
+    page = login(samarinda_staff).get(
+        reverse("cases:import-detail", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="id"
+    )
+    html = page.content.decode()
+    assert "1.200 baris milik kabupaten/kota lain, tidak diimpor." in html
+    assert 'data-testid="import-problems"' not in html
+    assert 'data-testid="import-commit-form"' in html
