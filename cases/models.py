@@ -513,25 +513,43 @@ class StreetChildDetail(models.Model):
         return self.get_handling_display()
 
 
+class FirstContact(models.TextChoices):
+    """How a person of the 'free of prostitution' programme first met the social service."""
+
+    OUTREACH = "outreach", _("Outreach by social workers")
+    OWN_REQUEST = "own_request", _("Asked for help themselves")
+    REFERRAL = "referral", _("Referred by another agency or a family")
+    JOINT_OPERATION = "joint_operation", _("Joint operation with Satpol PP")
+    OTHER = "other", _("Other")
+
+
 class SexWorkDetail(models.Model):
-    """The tuna susila side of a case (DOMAIN.md §3.4)."""
+    """The 'free of prostitution' side of a case (DOMAIN.md §3.4): how the person was met, the
+    shelter and skills programme that support them, and their return to their family. The
+    words are about the support given, never a label put on the person."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="sex_work")
-    former_lokalisasi = models.CharField(_("former lokalisasi"), max_length=150, blank=True)
-    exit_programme = models.CharField(_("exit programme"), max_length=150, blank=True)
-    training = models.CharField(_("training"), max_length=150, blank=True)
+    location_found = models.CharField(_("where met"), max_length=200, blank=True)
+    first_contact = models.CharField(
+        _("first contact"), max_length=20, choices=FirstContact.choices, blank=True
+    )
+    former_lokalisasi = models.CharField(_("former lokalisasi area"), max_length=150, blank=True)
+    shelter = models.CharField(_("shelter (panti or safe house)"), max_length=150, blank=True)
+    sheltered_on = models.DateField(_("in the shelter since"), null=True, blank=True)
+    exit_programme = models.CharField(_("support programme"), max_length=150, blank=True)
+    training = models.CharField(_("skills programme"), max_length=150, blank=True)
     uep_grant = models.DecimalField(
         _("UEP grant (Rp)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    home_region = models.CharField(_("home region"), max_length=150, blank=True)
-    returned_home_on = models.DateField(_("returned home on"), null=True, blank=True)
+    home_region = models.CharField(_("family's home region"), max_length=150, blank=True)
+    returned_home_on = models.DateField(_("returned to the family on"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("tuna susila details")
-        verbose_name_plural = _("tuna susila details")
+        verbose_name = _("support details (free of prostitution)")
+        verbose_name_plural = _("support details (free of prostitution)")
 
     def __str__(self):
-        return self.former_lokalisasi or str(self.case_id)
+        return self.shelter or self.former_lokalisasi or str(self.case_id)
 
 
 class ImportBatch(models.Model):
