@@ -63,7 +63,8 @@ class History:
 
 
 def history_of(obj: models.Model, *, with_reads: bool = True) -> History:
-    """The record's changes (newest first) and a summary of its reads, in three queries.
+    """The record's changes (newest first) and a summary of its reads: two queries, a third
+    for the totals when a record was read more than READS_LISTED times.
     `with_reads=False` leaves the reads out (a page whose openings are not logged)."""
     if obj.pk is None:
         return History()
@@ -77,10 +78,15 @@ def history_of(obj: models.Model, *, with_reads: bool = True) -> History:
     )
     if with_reads:
         reads = events.filter(action__in=READ_ACTIONS)
-        totals = reads.aggregate(
-            count=models.Count("id"), readers=models.Count("actor", distinct=True)
-        )
-        history.read_count, history.reader_count = totals["count"], totals["readers"]
-        if history.read_count:
-            history.reads = list(reads[:READS_LISTED])
+        history.reads = list(reads[: READS_LISTED + 1])
+        if len(history.reads) <= READS_LISTED:
+            # All of them are here: counted without another query.
+            history.read_count = len(history.reads)
+            history.reader_count = len({read.actor_id for read in history.reads} - {None})
+        else:
+            history.reads = history.reads[:READS_LISTED]
+            totals = reads.aggregate(
+                count=models.Count("id"), readers=models.Count("actor", distinct=True)
+            )
+            history.read_count, history.reader_count = totals["count"], totals["readers"]
     return history

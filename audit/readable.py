@@ -54,6 +54,7 @@ RECORD_NUMBER_KEYS = {"merged_person", "merged_into", "person", "attachment"}
 # Keys whose values are region codes (one, or a list).
 REGION_KEYS = {"regencies", "regency", "district", "village"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+REGION_CODE = re.compile(r"^\d{2}(\.\d+)*$")
 
 
 def _field(model, name: str):
@@ -147,7 +148,8 @@ def _region_codes(changes: dict) -> set[str]:
     for key in REGION_KEYS & changes.keys():
         for side in changes[key] if isinstance(changes[key], list) else ():
             codes.update(side if isinstance(side, list) else [side])
-    return {code for code in codes if isinstance(code, str)}
+    # Only codes (64.72): a case's district and village are stored by their names already.
+    return {code for code in codes if isinstance(code, str) and REGION_CODE.match(code)}
 
 
 def readable_changes(event) -> list[tuple[str, str, str]]:
