@@ -18,6 +18,7 @@ from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from kube.models.choices import SupportKind
 from pmks_portal.masking import displayed_change
 from pmks_portal.templatetags.portal import rupiah
 from regions.models import Region
@@ -49,6 +50,8 @@ ACTION_KEYS = {
     "effective_on": _("effective on"),
     "person": _("person record"),
 }
+# Keys whose values are codes of a choice list that no model field carries (a JSON list).
+KEY_CHOICES = {"supports": SupportKind}
 # Keys whose values number a record: shown as the number it is, never as a quantity.
 RECORD_NUMBER_KEYS = {"merged_person", "merged_into", "person", "attachment"}
 # Keys whose values are region codes (one, or a list).
@@ -125,6 +128,8 @@ def value_in_words(
         return str(_("yes") if value else _("no"))
     if key in REGION_KEYS and isinstance(value, str):
         return regions.get(value, value)
+    if key in KEY_CHOICES:
+        return str(dict(KEY_CHOICES[key].choices).get(value, value))
     if getattr(field, "choices", None):
         return str(dict(field.flatchoices).get(value, value))
     if key in RECORD_NUMBER_KEYS or (isinstance(value, int) and "year" in key):
