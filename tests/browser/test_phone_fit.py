@@ -90,3 +90,17 @@ def test_the_widest_menus_fit_an_office_laptop(chromium, portal, records, role):
         assert not wide, f"pages wider than 1366 px: {wide}"
     finally:
         context.close()
+
+
+def test_the_case_and_kube_lists_show_the_status_on_a_phone_without_scrolling(phone_page, records):
+    phone_page.log_in("samarinda")
+    for url_name, table, status_column in (
+        ("cases:list", "case-table", 4),
+        ("kube:list", "kube-table", 6),
+    ):
+        phone_page.goto(url_name)
+        status = phone_page.page.locator(
+            f"[data-testid={table}] tbody tr:first-child td:nth-child({status_column})"
+        )
+        box = status.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], url_name
