@@ -18,10 +18,8 @@ from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from kube.models.choices import SupportKind
 from pmks_portal.masking import displayed_change
 from pmks_portal.templatetags.portal import rupiah
-from regions.models import Region
 
 # Keys the services write that are no field of the target: what happened, in words.
 ACTION_KEYS = {
@@ -50,14 +48,21 @@ ACTION_KEYS = {
     "effective_on": _("effective on"),
     "person": _("person record"),
 }
-# Keys whose values are codes of a choice list that no model field carries (a JSON list).
-KEY_CHOICES = {"supports": SupportKind}
+# Keys whose values are codes of a choice list that no model field carries (a JSON list): the
+# app that writes them registers the list (register_key_choices in its AppConfig.ready), since
+# the audit app may not import the apps whose trail it keeps.
+KEY_CHOICES: dict[str, type[models.Choices]] = {}
 # Keys whose values number a record: shown as the number it is, never as a quantity.
 RECORD_NUMBER_KEYS = {"merged_person", "merged_into", "person", "attachment"}
 # Keys whose values are region codes (one, or a list).
 REGION_KEYS = {"regencies", "regency", "district", "village"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 REGION_CODE = re.compile(r"^\d{2}(\.\d+)*$")
+
+
+def register_key_choices(key: str, choices: type[models.Choices]) -> None:
+    """Shows a change key's stored codes by the labels of `choices` (see KEY_CHOICES)."""
+    KEY_CHOICES[key] = choices
 
 
 def _field(model, name: str):
@@ -167,7 +172,8 @@ def readable_changes(event) -> list[tuple[str, str, str]]:
     }
     regions = {}
     if codes := _region_codes(changes):
-        regions = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+        region = apps.get_model("regions", "Region")
+        regions = dict(region.objects.filter(code__in=codes).values_list("code", "name"))
     rows = []
     for key, change in changes.items():
         field = _field_of_key(model, key)

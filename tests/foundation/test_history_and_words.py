@@ -71,12 +71,17 @@ def test_changes_are_shown_in_words_not_stored_codes():
 def test_regions_years_amounts_and_dates_read_the_indonesian_way(kaltim):
     event = _event(
         "rakornis.recommendation",
-        {"regencies": [None, [BALIKPAPAN, SAMARINDA]], "member_added": [None, "Budi"]},
+        {
+            "regencies": [None, [BALIKPAPAN, SAMARINDA]],
+            "member_added": [None, "Budi"],
+            "supports": [None, ["capital", "training"]],
+        },
     )
     with translation.override("id"):
         rows = {label: new for label, _old, new in readable_changes(event)}
         assert rows["Kabupaten/kota penanggung jawab"] == "Kota Balikpapan, Kota Samarinda"
         assert rows["Anggota bergabung"] == "Budi"
+        assert rows["Dukungan yang diberikan"] == "Modal, Pelatihan"
         grant = SexWorkDetail._meta.get_field("uep_grant")
         assert value_in_words("5000000.50", grant) == "Rp 5.000.000,50"
         assert value_in_words(2026, key="year_formed") == "2026"
