@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -35,3 +37,31 @@ class UserForm(forms.ModelForm):
 
 class DeactivateForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form in the portal's words. Django's Indonesian catalogue puts "nama
+    pengguna" before the field's name, which is "nama pengguna" itself, so the message is the
+    portal's own. A deactivated account whose password is right is told so, with whom to ask:
+    only someone who knows the password learns that the account exists."""
+
+    error_messages = {
+        "invalid_login": _("The username or the password is not right. Both are case-sensitive."),
+        "inactive": _(
+            "This account has been deactivated. Ask an administrator of the portal to activate "
+            "it again."
+        ),
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login" and self._is_deactivated_with_this_password():
+                raise ValidationError(self.error_messages["inactive"], code="inactive") from None
+            raise
+
+    def _is_deactivated_with_this_password(self) -> bool:
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        account = User.objects.filter(username=username, is_active=False).first()
+        return bool(account and password and account.check_password(password))

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts import second_factor, services
 from accounts.forms import DeactivateForm, UserForm
 from accounts.models import User
-from audit.models import AuditEvent
+from audit.history import history_of
 from pmks_portal import access
 from pmks_portal.access import Capability
 
@@ -53,7 +53,7 @@ def user_create(request):
 @manage_users
 def user_detail(request, pk):
     user = access.get_object_for_user(_users_for(request), request.user, pk=pk)
-    history = AuditEvent.objects.for_object(user).with_actor()[:50]
+    history = history_of(user, with_reads=False)
     return render(
         request,
         "accounts/user_detail.html",

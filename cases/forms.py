@@ -23,6 +23,7 @@ from cases.services import EDITED_CASE_FIELDS
 from pmks_portal import choices_cache
 from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
+from regions.widgets import VillageSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,14 +52,18 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.parent.name})"
 
 
-def village_field(regency_code: str | None, *, label, required: bool = False):
+def village_field(regency_code: str | None, *, label, required: bool = False, narrowed=False):
+    """The regency's villages; `narrowed`: the form has a district field the list follows."""
     villages = (
         regions_within(regency_code, Level.VILLAGE).select_related("parent")
         if regency_code
         else Region.objects.none()
     )
     return VillageChoiceField(
-        villages.order_by("parent__name", "name"), required=required, label=label
+        villages.order_by("parent__name", "name"),
+        required=required,
+        label=label,
+        widget=VillageSelect() if narrowed else None,
     )
 
 
@@ -128,7 +133,7 @@ class CaseFilterForm(DateInputsMixin, forms.Form):
     )
     regency = forms.ChoiceField(required=False, label=_("Regency/city"))
     district = forms.ChoiceField(required=False, label=_("District"))
-    village = forms.ChoiceField(required=False, label=_("Village"))
+    village = forms.ChoiceField(required=False, label=_("Village"), widget=VillageSelect())
     registered_from = forms.DateField(required=False, label=_("Registered from"))
     registered_to = forms.DateField(required=False, label=_("Registered to"))
     sort = forms.ChoiceField(
@@ -264,7 +269,7 @@ class CaseForm(DateInputsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["district"].queryset = regions_within(regency_code, Level.DISTRICT)
-        self.fields["village"] = village_field(regency_code, label=_("Village"))
+        self.fields["village"] = village_field(regency_code, label=_("Village"), narrowed=True)
         # --- privacy (#17): a form (or import) that does not say is under the public task.
         self.fields["legal_basis"].required = False
         if self.instance.pk:
@@ -357,7 +362,11 @@ class SexWorkDetailForm(DateInputsMixin, forms.ModelForm):
     class Meta:
         model = SexWorkDetail
         fields = [
+            "location_found",
+            "first_contact",
             "former_lokalisasi",
+            "shelter",
+            "sheltered_on",
             "exit_programme",
             "training",
             "uep_grant",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import sensitive
-from audit.models import AuditEvent
+from audit.history import history_of
 from audit.services import audit_export
 from cases import attachments, exports, searches, services, targets
 from cases.forms import (
@@ -138,7 +138,7 @@ def person_detail(request, pk):
         {
             "person": person,
             "cases": cases,
-            "history": AuditEvent.objects.for_object(person).with_actor()[:50],
+            "history": history_of(person),
             "can_write": person.writable_by(request.user),
             "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
             "can_merge": access.can(request.user, Capability.MERGE_PERSONS),
@@ -248,7 +248,7 @@ def case_detail(request, pk):
             "interventions": case.interventions.select_related("created_by"),
             "attachments": case.attachments.for_list(),
             "pasung_events": case.pasung.events.all() if case.programme == Programme.PASUNG else (),
-            "history": AuditEvent.objects.for_object(case).with_actor()[:50],
+            "history": history_of(case),
             "can_write": can_write,
             "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
             "transition_form": TransitionForm(current_status=case.status) if can_write else None,

@@ -42,6 +42,7 @@ from kube.services import (
 from pmks_portal import choices_cache
 from pmks_portal.pagination import PageSizeField
 from regions.models import Level, Region
+from regions.widgets import VillageSelect
 
 EMPTY = [("", "---------")]
 
@@ -227,7 +228,9 @@ class KubeForm(DateInputsMixin, forms.Form):
     sk_date = forms.DateField(label=_("Decree (SK) date"), required=False)
     year_formed = forms.IntegerField(label=_("Year formed"), min_value=1980, max_value=2100)
     district = forms.ModelChoiceField(Region.objects.none(), label=_("District"), required=False)
-    village = forms.ModelChoiceField(Region.objects.none(), label=_("Village"), required=False)
+    village = forms.ModelChoiceField(
+        Region.objects.none(), label=_("Village"), required=False, widget=VillageSelect()
+    )
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
     business_type = forms.ModelChoiceField(
         BusinessType.objects.filter(is_active=True), label=_("Business type")

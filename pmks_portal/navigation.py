@@ -52,6 +52,7 @@ MENU = [
         ADMINISTRATION,
     ),
     MenuEntry(_("Retention"), "pdp:retention", Capability.MANAGE_PRIVACY, ADMINISTRATION),
+    MenuEntry(_("Access log"), "audit:access-log", Capability.MANAGE_PRIVACY, ADMINISTRATION),
 ]
 
 

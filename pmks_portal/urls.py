@@ -3,11 +3,16 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import views as account_views
+from accounts.forms import SignInForm
 from pmks_portal import access, health, views
 from regions import views as region_views
 
 auth_urls = [
-    path("masuk/", access.public(auth_views.LoginView.as_view()), name="login"),
+    path(
+        "masuk/",
+        access.public(auth_views.LoginView.as_view(authentication_form=SignInForm)),
+        name="login",
+    ),
     path("keluar/", access.authenticated(auth_views.LogoutView.as_view()), name="logout"),
     path(
         "sandi/ubah/",
@@ -45,6 +50,7 @@ urlpatterns = [
     path("", region_views.home, name="home"),
     path("tentang/", views.about, name="about"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", access.public(set_language), name="set_language"),
     path("akun/", include(auth_urls)),
     path("akun/profil/", account_views.profile, name="profile"),
@@ -67,4 +73,6 @@ urlpatterns = [
     # --- #14: the duplicates queue and the worklists
     path("duplikat/", include("duplicates.urls")),
     path("tugas/", include("worklists.urls")),
+    # --- #14: the access log of personal records
+    path("audit/", include("audit.urls")),
 ]

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from pmks_portal import access
 from pmks_portal.access import Capability
 from regions import services
@@ -31,7 +31,7 @@ def region_list(request):
 def region_detail(request, code):
     region = access.get_object_for_user(Region.objects.all(), request.user, code=code)
     children = region.children.visible_to(request.user).with_child_counts()
-    history = AuditEvent.objects.for_object(region).with_actor()[:50]
+    history = history_of(region, with_reads=False)
     return render(
         request,
         "regions/region_detail.html",

@@ -9,7 +9,7 @@ from regions.models import Region
 from reports import availability
 from reports.maps import geojson
 from reports.models import Indicator, Target
-from reports.periods import parse_period
+from reports.periods import parse_period, period_choices, previous_month
 
 PROVINCE = "province"
 
@@ -47,10 +47,13 @@ class ReportRequestForm(forms.Form):
     """Which report: a regency (within scope) or the province roll-up, and a period."""
 
     scope = forms.ChoiceField(label=_("Regency/city"))
+    # Chosen from lists; any period parse_period reads (2026-10, 2026-Q4, 2026, "November
+    # 2026") is accepted as sent, so links and scripts that send one keep working.
     period = forms.CharField(
         label=_("Period"),
-        max_length=10,
-        help_text=_("A month (2026-10), a quarter (2026-Q4) or a year (2026)."),
+        max_length=20,
+        help_text=_("A month, a quarter or a year."),
+        widget=forms.Select,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -60,6 +63,10 @@ class ReportRequestForm(forms.Form):
         if access.may_request_report(user, None):
             choices.insert(0, (PROVINCE, _("Province roll-up")))
         self.fields["scope"].choices = choices
+        today = timezone.localdate()
+        self.fields["period"].widget.choices = period_choices(today)
+        # Last month is the report most often asked for.
+        self.fields["period"].initial = previous_month(today).code
         # A read-only role reads the reports but is not offered the form (the service refuses it).
         self.can_ask = any(
             access.may_request_report(user, None if code == PROVINCE else code)

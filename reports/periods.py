@@ -45,7 +45,7 @@ class Period:
 
 def parse_period(text: str, *, today: date | None = None) -> Period:
     """2026-10, 2026-Q4 or 2026; refused when it starts after today's month."""
-    text = (text or "").strip().upper()
+    text = _iso_form((text or "").strip().upper())
     if (leading := re.match(r"\d{4}", text)) and int(leading[0]) < FIRST_YEAR:
         raise ValidationError(_("The period is too far back."))
     if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
@@ -68,6 +68,60 @@ def parse_period(text: str, *, today: date | None = None) -> Period:
     if today is not None and period.start > today:
         raise ValidationError(_("The period has not begun yet."))
     return period
+
+
+# A month named as people write it ("November 2026", "Okt 2026"), in Indonesian or English.
+MONTH_NAMES = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("JANUARI", "JANUARY", "JAN"),
+            ("FEBRUARI", "FEBRUARY", "FEB"),
+            ("MARET", "MARCH", "MAR"),
+            ("APRIL", "APR"),
+            ("MEI", "MAY"),
+            ("JUNI", "JUNE", "JUN"),
+            ("JULI", "JULY", "JUL"),
+            ("AGUSTUS", "AUGUST", "AGU", "AGT", "AUG"),
+            ("SEPTEMBER", "SEP", "SEPT"),
+            ("OKTOBER", "OCTOBER", "OKT", "OCT"),
+            ("NOVEMBER", "NOV"),
+            ("DESEMBER", "DECEMBER", "DES", "DEC"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def _iso_form(text: str) -> str:
+    """ "NOVEMBER 2026" as 2026-11; any other text as it is (parse_period judges it)."""
+    if (match := re.fullmatch(r"([A-Z]+)\.?\s+(\d{4})", text)) and match[1] in MONTH_NAMES:
+        return f"{match[2]}-{MONTH_NAMES[match[1]]:02d}"
+    return text
+
+
+def period_choices(today: date, *, months: int = 24, quarters: int = 8) -> list:
+    """The periods a report can be asked for, newest first, grouped for a select: the last
+    `months` months, the last `quarters` quarters, and every year since FIRST_YEAR."""
+    this_month = today.replace(day=1)
+    month_list = [add_months(this_month, -n) for n in range(months)]
+    quarter_starts = [
+        add_months(this_month.replace(month=3 * ((this_month.month - 1) // 3) + 1), -3 * n)
+        for n in range(quarters)
+    ]
+
+    def choice(code: str) -> tuple[str, str]:
+        return code, parse_period(code).label()
+
+    return [
+        (_("Months"), [choice(f"{m:%Y-%m}") for m in month_list]),
+        (
+            _("Quarters"),
+            [choice(f"{q.year}-Q{(q.month - 1) // 3 + 1}") for q in quarter_starts],
+        ),
+        (_("Years"), [choice(str(y)) for y in range(today.year, FIRST_YEAR - 1, -1)]),
+    ]
 
 
 def previous_month(today: date) -> Period:

@@ -41,6 +41,7 @@ from cases.demo.regencies import REGENCIES, STREET_CHILD_CITIES
 from cases.models import (
     CloseReason,
     FamilyStatus,
+    FirstContact,
     HealthCover,
     PasungEvent,
     PasungStatus,
@@ -55,6 +56,7 @@ DEFAULT_SEED = 64
 SEED_REASON = "Synthetic demo data (seed_demo)"  # the one audit event of each run
 BATCH_SIZE = 5_000
 YEARS_BACK = 3
+FIRST_CONTACTS = (FirstContact.OUTREACH, FirstContact.REFERRAL, FirstContact.OWN_REQUEST)
 
 
 @dataclass
@@ -455,9 +457,12 @@ class Generator:
             "former_lokalisasi": sites[int(rnd() * len(sites))] if sites and rnd() < 0.6 else "",
             "training": trainings[int(rnd() * len(trainings))],
             "home_region": HOME_REGIONS[int(rnd() * len(HOME_REGIONS))],
+            # From the case's number, not the random stream: the rest of the demo stays the same.
+            "first_contact": FIRST_CONTACTS[case_index % len(FIRST_CONTACTS)],
         }
         if status in (S.IN_HANDLING, S.RESOLVED, S.REFERRED):
             row["exit_programme"] = "Rehabilitasi di Panti Rehabilitasi Tuna Sosial"
+            row["shelter"] = "Panti Rehabilitasi Tuna Sosial (PRTS) Samarinda"
             if rnd() < 0.6:
                 row["uep_grant"] = Decimal("5000000.00")
         if status == S.RESOLVED and rnd() < 0.5:

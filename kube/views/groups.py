@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from audit.services import audit_export
 from cases.services import EditConflict
 from kube import charts, exports, scoring, selectors, services
@@ -162,10 +162,8 @@ def kube_detail(request, pk):
             "blockers": scoring.blockers_text(kube.stage_breakdown),
             "stage_changes": kube.stage_changes.select_related("by")[:20],
             "status_changes": kube.status_changes.select_related("by"),
-            # Openings of the page are logged too, but shown here they would bury the changes.
-            "history": AuditEvent.objects.for_object(kube)
-            .with_actor()
-            .exclude(action=AuditEvent.Action.VIEW)[:50],
+            # Openings of the page are logged too: summed up under the changes.
+            "history": history_of(kube),
             "can_write": can_write,
             "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
             "status_form": StatusForm(current_status=kube.status) if can_write else None,

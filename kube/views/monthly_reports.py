@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from cases.services import EditConflict
 from kube import selectors, services
 from kube.forms import (
@@ -81,7 +81,7 @@ def report_detail(request, pk, year, month):
             "report": report,
             "due_on": add_months(report.month, 1).replace(day=rules.report_due_day),
             "revisions": report.revisions.select_related("by"),
-            "history": AuditEvent.objects.for_object(report).with_actor()[:50],
+            "history": history_of(report, with_reads=False),
             "can_write": kube.writable_by(request.user),
         },
     )

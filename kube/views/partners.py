@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from kube import services
 from kube.forms import (
     PartnerForm,
@@ -89,6 +89,6 @@ def partner_edit(request, pk):
         {
             "form": form,
             "partner": partner,
-            "history": AuditEvent.objects.for_object(partner).with_actor()[:50],
+            "history": history_of(partner, with_reads=False),
         },
     )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from cases.services import EditConflict
 from kube import services
 from kube.forms import (
@@ -33,9 +33,7 @@ def _business_type_edit(request, business_type: BusinessType):
         services.business_type_save(actor=request.user, business_type=form.save(commit=False))
         messages.success(request, _("Business type saved."))
         return redirect("kube:business-types")
-    history = (
-        AuditEvent.objects.for_object(business_type).with_actor()[:50] if business_type.pk else []
-    )
+    history = history_of(business_type, with_reads=False)
     return render(
         request,
         "kube/businesstype_form.html",
@@ -70,5 +68,5 @@ def rules_edit(request):
         else:
             messages.success(request, _("Rules saved. Every group's stage is being scored again."))
             return redirect("kube:rules")
-    context["history"] = AuditEvent.objects.for_object(rules).with_actor()[:50] if rules.pk else []
+    context["history"] = history_of(rules, with_reads=False)
     return render(request, "kube/rules_form.html", context)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from audit.records import EditConflict
 from pmks_portal import access, service_errors
 from pmks_portal.pagination import keyset_page
@@ -126,8 +126,6 @@ def meeting_detail(request, pk):
             "today": today,
             "can_manage": can_manage,
             "document_form": DocumentForm(meeting=meeting) if can_manage else None,
-            "history": AuditEvent.objects.for_object(meeting).with_actor()[:30]
-            if can_manage
-            else (),
+            "history": history_of(meeting, with_reads=False) if can_manage else None,
         },
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from audit.records import EditConflict
 from pmks_portal import access, service_errors
 from pmks_portal.pagination import keyset_page
@@ -106,7 +106,7 @@ def recommendation_detail(request, pk):
             "after_window": after,
             "today": today,
             "can_manage": recommendation.writable_by(request.user),
-            "history": AuditEvent.objects.for_object(recommendation).with_actor()[:30],
+            "history": history_of(recommendation),
         },
     )
 
@@ -167,7 +167,7 @@ def _follow_up_page(request, follow_up: FollowUp, form=None, status=200):
             "today": today,
             "can_write": can_write,
             "form": form if can_write else None,
-            "history": AuditEvent.objects.for_object(follow_up).with_actor()[:30],
+            "history": history_of(follow_up),
         },
         status=status,
     )

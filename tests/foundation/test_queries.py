@@ -78,13 +78,13 @@ def test_the_region_detail_costs_the_same_however_many_subdivisions_and_changes(
     expected = SESSION_AND_USER + 4
     with django_assert_num_queries(expected):
         before = client.get(url)
-    assert len(before.context["history"]) == 0
+    assert len(before.context["history"].changes) == 0
 
     add_districts_and_history(admin, 6)
     with django_assert_num_queries(expected):
         after = client.get(url)
     assert len(after.context["children"]) == len(before.context["children"]) + 6
-    assert len(after.context["history"]) == 6
+    assert len(after.context["history"].changes) == 6
 
 
 def test_the_user_list_costs_one_query_for_all_users_and_their_regencies(
