@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from cases.models import Category
 from cases.reference import category_save
 from cases.reference_forms import CategoryForm
@@ -30,7 +30,7 @@ def _edit(request, category: Category):
         )
         messages.success(request, _("Category saved."))
         return redirect("categories:list")
-    history = AuditEvent.objects.for_object(category).with_actor()[:50] if category.pk else []
+    history = history_of(category, with_reads=False) if category.pk else None
     return render(
         request,
         "cases/category_form.html",

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AuditEvent
+from audit.history import history_of
 from audit.records import EditConflict
 from audit.services import audit_export
 from cases.importing.errors import ImportFileError
@@ -95,7 +95,7 @@ def _item_page(request, item, form=None):
         {
             "item": item,
             "form": form if can_write else None,
-            "history": AuditEvent.objects.for_object(item).with_actor()[:30],
+            "history": history_of(item),
         },
     )
 

@@ -116,7 +116,7 @@ def test_an_officer_imports_each_regency_sees_its_own_and_staff_finish_an_item(
     phone.fill("#id_reason", "Diusulkan di musdes Kelurahan Sempaja")
     submit(phone, phone.get_by_role("button", name=id_("Save")))
     assert phone.get_by_test_id("item-status").inner_text().startswith("Selesai")
-    history = phone.locator("#history-title + div table tbody tr").all_inner_texts()
+    history = phone.locator("[data-testid=history-changes] > li").all_inner_texts()
     assert len(history) == 2, history
     samarinda_item.refresh_from_db()
     assert samarinda_item.status == ItemStatus.DONE
