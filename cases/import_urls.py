@@ -14,4 +14,16 @@ urlpatterns = [
     path("<id:pk>/periksa-ulang/", views.import_recheck, name="import-check"),
     path("<id:pk>/ditolak.csv", views.import_errors, name="import-errors"),
     path("<id:pk>/ditolak.xlsx", views.import_errors_xlsx, name="import-errors-xlsx"),
+    # The provincial office's file for the whole province (#15).
+    path("provinsi/", views.province_import_upload, name="province-import-upload"),
+    path("provinsi/<id:pk>/", views.province_import_detail, name="province-import-detail"),
+    path(
+        "provinsi/<id:pk>/progres/", views.province_import_progress, name="province-import-progress"
+    ),
+    path("provinsi/<id:pk>/simpan/", views.province_import_commit, name="province-import-commit"),
+    path(
+        "provinsi/<id:pk>/periksa-ulang/",
+        views.province_import_recheck,
+        name="province-import-check",
+    ),
 ]

@@ -1,7 +1,9 @@
 """The case import pages: upload, check and preview, commit, rejected rows, the template.
 
-Only regency staff (WRITE_RECORDS) import, into their own regency; a batch of another regency is
-a 404, fetched through the access layer like every record.
+Regency staff (WRITE_RECORDS) import into their own regency; a batch of another regency is a
+404, fetched through the access layer like every record. The provincial office
+(IMPORT_PROVINCE) uploads a province-wide file on its own pages (province_*), whose rows are
+routed to each regency as a part: a batch of that regency, which its staff see but do not save.
 """
 
 import io
@@ -24,6 +26,7 @@ from pmks_portal import access, service_errors
 from pmks_portal.access import Capability
 
 write_records = access.requires(Capability.WRITE_RECORDS)
+import_province = access.requires(Capability.IMPORT_PROVINCE)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RUNNING = (ImportBatch.Status.UPLOADED, ImportBatch.Status.CHECKING, ImportBatch.Status.COMMITTING)
 
@@ -45,18 +48,20 @@ class ImportCommitForm(forms.Form):
     )
 
 
-def _batch(request, pk, *, write: bool = False) -> ImportBatch:
+def _batch(request, pk, *, write: bool = False, province_wide: bool = False) -> ImportBatch:
+    # A province-wide batch has its own pages, a regency's batch these: the other is a 404.
     return access.get_object_for_user(
-        ImportBatch.objects.select_related("regency", "uploaded_by"),
+        ImportBatch.objects.select_related("regency", "uploaded_by").filter(
+            regency__isnull=province_wide
+        ),
         request.user,
         write=write,
         pk=pk,
     )
 
 
-@write_records
-def import_upload(request):
-    """The upload form, and the regency's recent imports."""
+def _upload(request, regency, detail: str, template: str, context: dict):
+    """The upload form of a regency's or the province's import, and its recent imports."""
     try:
         if request.method == "POST":
             importing.check_request_size(request.META)
@@ -69,27 +74,72 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         try:
             batch = importing.import_batch_create(
-                actor=request.user,
-                regency=request.user.regency,
-                upload=upload,
-                name=upload.name,
+                actor=request.user, regency=regency, upload=upload, name=upload.name
             )
         except importing.ImportFileError as error:
             form.add_error("file", str(error))
         else:
             messages.success(request, _("File received; it is being checked."))
-            return redirect("cases:import-detail", pk=batch.pk)
-    batches = ImportBatch.objects.visible_to(request.user).select_related("uploaded_by")[:20]
+            return redirect(detail, pk=batch.pk)
     return render(
         request,
-        "cases/import_upload.html",
+        template,
         {
+            **context,
             "form": form,
-            "batches": batches,
             "columns": importing.COLUMNS,
             "required": importing.REQUIRED_COLUMNS,
             "max_rows": importing.MAX_ROWS,
         },
+    )
+
+
+def _progress(batch: ImportBatch) -> JsonResponse:
+    """The batch's status as JSON, for static/js/import.js."""
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "label": batch.get_status_display(),
+            "progress": importing.current_progress(batch),
+            "running": batch.status in RUNNING,
+        }
+    )
+
+
+def _commit(request, batch: ImportBatch, detail: str):
+    form = ImportCommitForm(request.POST)
+    confirmed = form.is_valid() and form.cleaned_data["warnings_confirmed"]
+    try:
+        importing.import_batch_commit_request(
+            actor=request.user, batch=batch, warnings_confirmed=confirmed
+        )
+    except ValidationError as error:
+        service_errors.add_message(request, error)
+    else:
+        messages.success(request, _("The valid rows are being saved."))
+    return redirect(detail, pk=batch.pk)
+
+
+def _recheck(request, batch: ImportBatch, detail: str):
+    try:
+        importing.import_batch_recheck(actor=request.user, batch=batch)
+    except ValidationError as error:
+        service_errors.add_message(request, error)
+    else:
+        messages.success(request, _("The file is being checked again."))
+    return redirect(detail, pk=batch.pk)
+
+
+@write_records
+def import_upload(request):
+    """The upload form, and the regency's recent imports."""
+    batches = ImportBatch.objects.visible_to(request.user).select_related("uploaded_by")[:20]
+    return _upload(
+        request,
+        request.user.regency,
+        "cases:import-detail",
+        "cases/import_upload.html",
+        {"batches": batches},
     )
 
 
@@ -118,8 +168,11 @@ def import_detail(request, pk):
             "changed_since_check": summary.get("changed_since_check", 0),
             "rejected": batch.error_rows + batch.duplicate_rows,
             "sample_size": importing.SAMPLE_ROWS,
-            "can_commit": batch.status == ImportBatch.Status.CHECKED and batch.valid_rows > 0,
-            "can_recheck": batch.status in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED),
+            "can_commit": not batch.parent_id
+            and batch.status == ImportBatch.Status.CHECKED
+            and batch.valid_rows > 0,
+            "can_recheck": not batch.parent_id
+            and batch.status in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED),
             "commit_form": ImportCommitForm(),
         },
     )
@@ -127,46 +180,85 @@ def import_detail(request, pk):
 
 @write_records
 def import_progress(request, pk):
-    """The batch's status as JSON, for static/js/import.js."""
-    batch = _batch(request, pk)
-    return JsonResponse(
-        {
-            "status": batch.status,
-            "label": batch.get_status_display(),
-            "progress": importing.current_progress(batch),
-            "running": batch.status in RUNNING,
-        }
-    )
+    return _progress(_batch(request, pk))
 
 
 @write_records
 @require_POST
 def import_commit(request, pk):
-    batch = _batch(request, pk, write=True)
-    form = ImportCommitForm(request.POST)
-    confirmed = form.is_valid() and form.cleaned_data["warnings_confirmed"]
-    try:
-        importing.import_batch_commit_request(
-            actor=request.user, batch=batch, warnings_confirmed=confirmed
-        )
-    except ValidationError as error:
-        service_errors.add_message(request, error)
-    else:
-        messages.success(request, _("The valid rows are being saved."))
-    return redirect("cases:import-detail", pk=batch.pk)
+    return _commit(request, _batch(request, pk, write=True), "cases:import-detail")
 
 
 @write_records
 @require_POST
 def import_recheck(request, pk):
-    batch = _batch(request, pk, write=True)
-    try:
-        importing.import_batch_recheck(actor=request.user, batch=batch)
-    except ValidationError as error:
-        service_errors.add_message(request, error)
-    else:
-        messages.success(request, _("The file is being checked again."))
-    return redirect("cases:import-detail", pk=batch.pk)
+    return _recheck(request, _batch(request, pk, write=True), "cases:import-detail")
+
+
+# --- the province-wide import (#15) ---------------------------------------------------------
+
+
+@import_province
+def province_import_upload(request):
+    """The provincial office's upload of a file for the whole province, and its recent ones."""
+    batches = (
+        ImportBatch.objects.visible_to(request.user)
+        .filter(regency__isnull=True)
+        .select_related("uploaded_by")[:20]
+    )
+    return _upload(
+        request,
+        None,
+        "cases:province-import-detail",
+        "cases/province_import_upload.html",
+        {"batches": batches},
+    )
+
+
+@import_province
+def province_import_detail(request, pk):
+    """A province-wide file: its progress, then its regencies' shares with their counts and
+    rejected rows, and the rows that name no regency/city of the province."""
+    batch = _batch(request, pk, province_wide=True)
+    summary = batch.summary or {}
+    parts = list(batch.parts.select_related("regency").order_by("regency_id"))
+    return render(
+        request,
+        "cases/province_import_detail.html",
+        {
+            "batch": batch,
+            "running": batch.status in RUNNING,
+            "progress": importing.current_progress(batch),
+            "parts": parts,
+            "problems": summary.get("problems", []),
+            "held_rows": summary.get("held_rows", 0),
+            "rejected": summary.get("held_rows", 0),
+            "with_warnings": summary.get("counts", {}).get("with_warnings", 0),
+            "sample_size": importing.SAMPLE_ROWS,
+            "can_commit": batch.status == ImportBatch.Status.CHECKED and batch.valid_rows > 0,
+            "can_recheck": batch.status in (ImportBatch.Status.CHECKED, ImportBatch.Status.FAILED),
+            "commit_form": ImportCommitForm(),
+        },
+    )
+
+
+@import_province
+def province_import_progress(request, pk):
+    return _progress(_batch(request, pk, province_wide=True))
+
+
+@import_province
+@require_POST
+def province_import_commit(request, pk):
+    batch = _batch(request, pk, write=True, province_wide=True)
+    return _commit(request, batch, "cases:province-import-detail")
+
+
+@import_province
+@require_POST
+def province_import_recheck(request, pk):
+    batch = _batch(request, pk, write=True, province_wide=True)
+    return _recheck(request, batch, "cases:province-import-detail")
 
 
 def _log_download(request, batch: ImportBatch, fmt: str) -> None:

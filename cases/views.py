@@ -78,6 +78,7 @@ def case_list(request):
             "search_text": search_text,
             "query": query.urlencode(),
             "can_write": access.can(request.user, Capability.WRITE_RECORDS),
+            "can_import_province": access.can(request.user, Capability.IMPORT_PROVINCE),
             "can_see_ids": access.can(request.user, Capability.SEE_FULL_IDS),
         },
     )

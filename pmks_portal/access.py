@@ -44,6 +44,8 @@ class Capability(StrEnum):
     HANDLE_SUBJECT_REQUESTS = "handle_subject_requests"
     # --- DTSEN (#15): loading the national register's extracts (province-wide files)
     IMPORT_DTSEN = "import_dtsen"
+    # --- province-wide case import (#15): one file for the province, routed per regency
+    IMPORT_PROVINCE = "import_province"
 
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -85,6 +87,13 @@ for _role, _extra in {
 # them); the worklist it gives is worked by the regency's staff (WRITE_RECORDS, in scope).
 for _role in (Role.ADMIN, Role.PROVINCIAL_OFFICER):
     CAPABILITIES[_role] = CAPABILITIES[_role] | {Capability.IMPORT_DTSEN}
+
+# --- province-wide import (#15): the provincial office receives one file for the province and
+# imports it on the regencies' behalf, each row as a case of its regency. This is the office's
+# only write to cases: it edits no case, and administrators (who never edit cases) import none.
+CAPABILITIES[Role.PROVINCIAL_OFFICER] = CAPABILITIES[Role.PROVINCIAL_OFFICER] | {
+    Capability.IMPORT_PROVINCE
+}
 
 
 def _is_usable_account(user) -> bool:
@@ -171,6 +180,14 @@ def scope_regions(queryset: models.QuerySet, user) -> models.QuerySet:
 def can_write_record(user, regency_code: str) -> bool:
     """Whether the user may create or change a record owned by this regency."""
     return can(user, Capability.WRITE_RECORDS) and user.regency_id == regency_code
+
+
+def can_import_into(user, regency_code: str | None) -> bool:
+    """Whether the user may import cases into this regency (None: a province-wide file): the
+    regency's own staff, or the provincial office for any regency of the province."""
+    if can(user, Capability.IMPORT_PROVINCE):
+        return True
+    return regency_code is not None and can_write_record(user, regency_code)
 
 
 # --- Services' checks: one helper, and the rules that are not a single capability ------------

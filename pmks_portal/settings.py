@@ -506,6 +506,7 @@ PMKS_WORKLISTS = [
     "dtsen.worklists.ReconciliationItems",
     "worklists.province_lists.RegenciesLateWithKubeReports",
     "worklists.province_lists.FollowUpsOverdueByRegency",
+    "worklists.province_lists.ProvinceImportsWaiting",
 ]
 # Days without contact (an intervention, a status change, the registration) after which an
 # open case waits for a visit, per target programme ("": cases of no target programme). A

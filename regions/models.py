@@ -17,14 +17,17 @@ LEVEL_BY_PARTS = {1: Level.PROVINCE, 2: Level.REGENCY, 3: Level.DISTRICT, 4: Lev
 CODE_PATTERN = r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?"
 
 
-def regency_field(verbose_name=None) -> models.ForeignKey:
+def regency_field(verbose_name=None, *, null: bool = False) -> models.ForeignKey:
     """The regency or city that owns a record (scope is decided on it; a region in use is never
-    deleted from under it)."""
+    deleted from under it). `null`: a record of the whole province, which only roles that see
+    the province reach (a regency's scope filters on its code)."""
     return models.ForeignKey(
         "regions.Region",
         verbose_name=verbose_name or _("regency/city"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=null,
+        blank=null,
     )
 
 

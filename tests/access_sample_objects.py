@@ -321,9 +321,59 @@ def _import_batch(regency_code: str) -> Callable[[Context], models.Model]:
     return make
 
 
+def _province_import(part: str | None) -> Callable[[Context], models.Model]:
+    """A province-wide import (#15) with a part for Balikpapan and one for Samarinda; the
+    batch itself (part None) or one regency's part."""
+
+    def make(ctx: Context):
+        from django.core.files.base import ContentFile
+
+        from cases.models import ImportBatch
+
+        def create():
+            batch = ImportBatch(
+                uploaded_by=ctx.personas["provincial_officer"], original_name="provinsi.csv"
+            )
+            batch.file.save("provinsi.csv", ContentFile(b"nama\n"), save=False)
+            batch.save()
+            for code in (BALIKPAPAN, SAMARINDA):
+                ImportBatch.objects.create(
+                    regency_id=code,
+                    parent=batch,
+                    uploaded_by=batch.uploaded_by,
+                    file=batch.file.name,
+                    original_name=f"{marker(code, 'provinceimport')}.csv",
+                )
+            return batch
+
+        batch = ctx.once("province import", create)
+        return batch if part is None else batch.parts.get(regency_id=part)
+
+    return make
+
+
 IMPORT_SAMPLES = [
     by_pk("an import of Balikpapan", _import_batch(BALIKPAPAN)),
     by_pk("an import of Samarinda", _import_batch(SAMARINDA)),
+    by_pk("Balikpapan's part of a province-wide import", _province_import(BALIKPAPAN)),
+    by_pk("Samarinda's part of a province-wide import", _province_import(SAMARINDA)),
+    # A province-wide batch is nobody's at a regency's pages: 404 for whoever reaches them.
+    Sample(
+        "a province-wide import at a regency's page",
+        _province_import(None),
+        lambda obj, ctx: {"pk": obj.pk},
+        crossed=True,
+    ),
+]
+PROVINCE_IMPORT_SAMPLES = [
+    by_pk("a province-wide import", _province_import(None)),
+    # A regency's part has the regency's pages, not the province's: 404 for everyone.
+    Sample(
+        "Samarinda's part at the province-wide import's page",
+        _province_import(SAMARINDA),
+        lambda obj, ctx: {"pk": obj.pk},
+        crossed=True,
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ from tests.access_sample_objects import (
     IMPORT_SAMPLES,
     PAIR_SAMPLES,
     PERSON_SAMPLES,
+    PROVINCE_IMPORT_SAMPLES,
     REGION_SAMPLES,
     USER_SAMPLES,
     Context,
@@ -168,6 +169,15 @@ SAMPLES: dict[str, list[Sample]] = {
             "import-check",
             "import-errors",
             "import-errors-xlsx",
+        )
+    },
+    **{
+        f"cases:{name}": PROVINCE_IMPORT_SAMPLES
+        for name in (
+            "province-import-detail",
+            "province-import-progress",
+            "province-import-commit",
+            "province-import-check",
         )
     },
     "cases:attachment-download": ATTACHMENT_SAMPLES,

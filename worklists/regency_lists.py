@@ -183,9 +183,10 @@ class ImportsWaiting(Worklist):
     description = _("Spreadsheets checked and waiting for someone to confirm and save them.")
 
     def items(self, user, today):
+        # A regency's share of a province-wide file is the provincial office's to save.
         return (
             ImportBatch.objects.visible_to(user)
-            .filter(status=ImportBatch.Status.CHECKED)
+            .filter(status=ImportBatch.Status.CHECKED, parent__isnull=True, regency__isnull=False)
             .order_by("uploaded_at", "pk")
         )
 

@@ -30,12 +30,20 @@ Decisions (issue #3 point 8):
   were read, is the confirmation the person form asks for.
 * Rows no longer valid at commit time are left out and join the rejected rows.
 
+A province-wide file (issue #15) is uploaded by the provincial office without a regency: its
+rows are routed to their regency/city by the region code and each regency's share becomes a
+part, a batch of that regency checked and saved by the same code, all parts in one transaction
+(``province``). A file whose bytes or rows were saved before is refused before any row is
+checked (``checking``).
+
 The modules, from the bottom up: ``errors`` (ImportFileError), ``values`` (what a cell may say),
 ``header`` (columns and the header row), ``files`` (upload checks, reading CSV/XLSX),
-``reference`` (what rows are checked against), ``rows`` (one row checked), ``tally`` (a file
-checked chunk by chunk, and its counts), ``writer`` (bulk inserts at commit), ``rejected`` (files
-kept with a batch, rejected rows as CSV/XLSX), ``template`` (the XLSX template), ``service``
-(the batch services and their progress) and ``dry_run`` (a file checked without a batch). This
+``reference`` (what rows are checked against), ``rows`` (one row checked), ``rejected`` (files
+kept with a batch, rejected rows as CSV/XLSX), ``kept`` (a file's rows read once, and their
+digest), ``tally`` (rows checked chunk by chunk, and their counts), ``writer`` (bulk inserts at
+commit), ``progress``, ``checking`` and ``committing`` (one regency's batch), ``province`` (a
+province-wide file), ``template`` (the XLSX template), ``service`` (the batch services the
+pages, tasks and commands call) and ``dry_run`` (a file checked without a batch). This
 package re-exports what views, tasks, commands and tests use.
 """
 
@@ -43,17 +51,18 @@ from cases.importing.dry_run import check_file
 from cases.importing.errors import ImportFileError
 from cases.importing.files import CSV, XLSX, cell_value, sniff_format
 from cases.importing.header import COLUMNS, HEADER_LOOKUP, REQUIRED_COLUMNS, normalise_header
+from cases.importing.kept import MAX_ROWS
 from cases.importing.limits import check_request_size
+from cases.importing.progress import current_progress
 from cases.importing.rejected import rejected_csv_lines, rejected_rows, write_rejected_xlsx
 from cases.importing.service import (
-    current_progress,
     import_batch_check,
     import_batch_commit,
     import_batch_commit_request,
     import_batch_create,
     import_batch_recheck,
 )
-from cases.importing.tally import MAX_ROWS, SAMPLE_ROWS, summary_lines
+from cases.importing.tally import SAMPLE_ROWS, summary_lines
 from cases.importing.template import template_workbook
 from cases.importing.values import parse_date, region_code
 

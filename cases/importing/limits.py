@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from cases.importing.errors import ImportFileError
 from cases.importing.files import MAX_UPLOAD_BYTES, read_table
-from cases.importing.tally import MAX_ROWS
+from cases.importing.kept import MAX_ROWS
 
 # The template has 20 columns; a real sheet adds a few of its own.
 MAX_COLUMNS = 100

@@ -21,8 +21,11 @@ REJECTED_FILL = "FFC7CE"
 
 
 def derived_name(batch: ImportBatch, suffix: str) -> str:
-    """The storage name of a file kept with the batch: the upload's name with this suffix."""
+    """The storage name of a file kept with the batch: the upload's name with this suffix (and,
+    for a regency's part of a province-wide upload, which shares its file, the regency's code)."""
     base, _ext = os.path.splitext(batch.file.name)
+    if batch.parent_id:
+        base = f"{base}.{batch.regency_id}"
     return f"{base}.{suffix}"
 
 

@@ -10,20 +10,15 @@ from django.utils.translation import ngettext
 
 from cases.importing.errors import ImportFileError
 from cases.importing.header import Header, column_label
+from cases.importing.kept import MAX_ROWS, is_blank
 from cases.importing.rows import DUPLICATE, ERROR, OTHER_REGENCY, VALID, RowChecker, RowResult
 from pmks_portal.masking import mask_if_identifier
 
-# Data rows a file may hold (blank rows do not count).
-MAX_ROWS = 200_000
 # Rows validated and written together: one NIK query and one insert per table per chunk.
 CHUNK_ROWS = 2000
 # How many problem rows, warnings and valid rows the preview page shows.
 SAMPLE_ROWS = 100
 PREVIEW_VALID_ROWS = 10
-
-
-def _is_blank(cells: list) -> bool:
-    return all(isinstance(cell, str) and not cell.strip() for cell in cells)
 
 
 @dataclass
@@ -157,7 +152,7 @@ def process_rows(
             on_progress(tally.total)
 
     for number, cells in rows:
-        if _is_blank(cells):
+        if is_blank(cells):
             continue
         tally.total += 1
         if tally.total > MAX_ROWS:

@@ -395,7 +395,17 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", _("Saved")
         FAILED = "failed", _("Failed")
 
-    regency = regency_field()
+    # Empty for a province-wide file (#15): its rows are checked and saved as one part per
+    # regency (`parent` set), and each part is that regency's batch.
+    regency = regency_field(null=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("province-wide import"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="parts",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -430,7 +440,11 @@ class ImportBatch(models.Model):
         return self.original_name
 
     def writable_by(self, user) -> bool:
-        return access.can_write_record(user, self.regency_id)
+        return access.can_import_into(user, self.regency_id)
+
+    @property
+    def is_province_wide(self) -> bool:
+        return self.regency_id is None
 
     @property
     def waits_for_broker(self) -> bool:

@@ -1,10 +1,11 @@
-"""DTSEN as the offices meet it, in Chromium (issue #15): the provincial officer imports an
-extract in the browser; each regency's staff see their own worklist only; a Samarinda staff
-member works an item through "diproses" to "selesai", and its history says so. The worklist and
-an item also fit a phone.
+"""The province's data flows as the offices meet them, in Chromium (issue #15): the provincial
+officer imports one case file for the whole province, which lands in each regency as that
+regency's batch and cases; then a DTSEN extract; each regency's staff see their own rows and
+worklist only; a Samarinda staff member works an item through "diproses" to "selesai", and its
+history says so. The worklist and an item also fit a phone.
 
-The ORM only prepares the registry (persons with open cases, through the case services) and
-checks what was stored.
+The ORM only prepares one person of the registry (the one the extract lists) and checks what
+was stored.
 """
 
 from datetime import date
@@ -15,9 +16,11 @@ from django.utils.translation import gettext, pgettext
 
 from accounts.models import User
 from cases.categories_data import load_default_categories
-from cases.models import Category, CategoryAlias, Person
+from cases.models import Case, Category, CategoryAlias, ImportBatch, Person
 from dtsen.models import Extract, ItemStatus, WorklistItem
 from tests.browser.conftest import OFFICE_LAPTOP, _open_page
+from tests.cases.test_import import balikpapan_village, row
+from tests.cases.test_import import csv_bytes as case_csv
 from tests.dtsen.conftest import csv_bytes, eager_celery, row_of
 from tests.factories import register
 
@@ -44,16 +47,34 @@ def submit(page, button):
 
 @pytest.fixture
 def extract_file(portal):
-    """Three persons with open cases in the registry, and the extract that lists one of them."""
+    """One person with an open case in the registry, and the extract that lists them."""
     load_default_categories(Category, CategoryAlias)
     samarinda = User.objects.get(username="samarinda")
-    balikpapan = User.objects.get(username="balikpapan")
-    register(samarinda, name=ABSENT, nik="6472051105910001", birth_date=date(1991, 5, 11))
     listed = register(
         samarinda, name=LISTED, nik="6472054309830002", sex="P", birth_date=date(1983, 9, 3)
     ).person
-    register(balikpapan, name=NEIGHBOUR, nik="6471012201750003", birth_date=date(1975, 1, 22))
     return csv_bytes([row_of(listed, decile=3)])
+
+
+@pytest.fixture
+def province_file(extract_file):
+    """The province's case file: a person of Samarinda and one of Balikpapan, and a row of
+    another province that belongs to no regency here."""
+    adult = {"kategori": "FM", "tanggal_ditemukan": "2026-02-02"}
+    return case_csv(
+        [
+            row(nama=ABSENT, nik="6472051105910001", tanggal_lahir="1991-05-11", **adult),
+            row(
+                nama=NEIGHBOUR,
+                nik="6471012201750003",
+                tanggal_lahir="1975-01-22",
+                tempat_lahir="Balikpapan",
+                kode_wilayah=balikpapan_village(),
+                **adult,
+            ),
+            row(nama="Orang Banjarmasin", kode_wilayah="63.71", **adult),
+        ]
+    )
 
 
 @pytest.fixture
@@ -71,12 +92,32 @@ def worklist_names(browser_page) -> list[str]:
 
 
 def test_an_officer_imports_each_regency_sees_its_own_and_staff_finish_an_item(
-    extract_file, browser_page, colleague, phone_page
+    extract_file, province_file, browser_page, colleague, phone_page
 ):
     page = browser_page.page
 
-    # 1. The provincial officer uploads DTSEN triwulan III 2025 from the worklist's link.
+    # 0. The provincial officer imports the province's case file from the case list: checked
+    # per regency, then saved, each row as a case of its regency.
     browser_page.log_in("provinsi")
+    browser_page.goto("cases:list")
+    with page.expect_navigation():
+        page.get_by_test_id("province-import-link").click()
+    page.set_input_files(
+        "#id_file", {"name": "provinsi.csv", "mimeType": "text/csv", "buffer": province_file}
+    )
+    submit(page, page.get_by_role("button", name=id_("Upload and check")))
+    parts = page.get_by_test_id("province-import-parts")
+    assert parts.locator("tbody tr").count() == 3  # Balikpapan, Samarinda, no regency
+    assert "63.71" in page.get_by_test_id("province-import-held").inner_text()
+    submit(page, page.get_by_role("button", name=id_("Save the valid rows")))
+    page.get_by_test_id("import-committed").wait_for()
+    assert sorted(
+        Case.objects.filter(person__name__in=[ABSENT, NEIGHBOUR]).values_list(
+            "regency_id", flat=True
+        )
+    ) == ["64.71", "64.72"]
+
+    # 1. The provincial officer uploads DTSEN triwulan III 2025 from the worklist's link.
     with page.expect_navigation():
         page.get_by_test_id("main-menu").get_by_role("link", name="DTSEN").click()
     with page.expect_navigation():
@@ -92,8 +133,19 @@ def test_an_officer_imports_each_regency_sees_its_own_and_staff_finish_an_item(
     assert Extract.objects.get().status == Extract.Status.LOADED
     assert sorted(worklist_names(browser_page)) == sorted([ABSENT, NEIGHBOUR])
 
-    # 2. Balikpapan's staff see Balikpapan's item only, and Samarinda's is a 404 to them.
+    # 2. Balikpapan's staff see their share of the province file, and Balikpapan's item only;
+    # Samarinda's share and item are a 404 to them.
     colleague.log_in("balikpapan")
+    colleague.goto("cases:import-upload")
+    imports = colleague.page.get_by_test_id("import-list").locator("tbody tr")
+    assert imports.count() == 1
+    with colleague.page.expect_navigation():
+        imports.get_by_role("link").click()
+    assert colleague.page.get_by_test_id("import-province-part").is_visible()
+    rows_read = colleague.page.get_by_test_id("import-counts").locator("dd").first
+    assert rows_read.inner_text() == "1"
+    samarinda_part = ImportBatch.objects.get(regency_id="64.72")
+    assert colleague.goto("cases:import-detail", pk=samarinda_part.pk).status == 404
     assert worklist_names(colleague) == [NEIGHBOUR]
     samarinda_item = WorklistItem.objects.get(person__name=ABSENT)
     response = colleague.goto("dtsen:item", pk=samarinda_item.pk)

@@ -5,7 +5,8 @@ import pytest
 from django.utils import translation
 
 from cases import importing
-from cases.importing import service, tally
+from cases.importing import rows as row_checks
+from cases.importing import tally
 from cases.models import Case, ImportBatch
 from tests.cases.test_import import (
     balikpapan_village,
@@ -60,7 +61,7 @@ def test_uploading_the_same_file_twice_is_recognised_before_any_row_is_checked(
     first = commit(samarinda_staff, upload(samarinda_staff, data))
     checked = []
     monkeypatch.setattr(
-        service.RowChecker,
+        row_checks.RowChecker,
         "check_chunk",
         lambda self, rows: checked.append(rows) or [],
     )
@@ -70,11 +71,27 @@ def test_uploading_the_same_file_twice_is_recognised_before_any_row_is_checked(
     assert second.total_rows == 0 and Case.objects.count() == 2
 
 
-def test_the_same_rows_in_other_bytes_are_duplicates_row_by_row(samarinda_staff):
+def test_the_same_rows_in_other_bytes_are_recognised_before_any_row_is_checked(
+    samarinda_staff, monkeypatch
+):
+    rows = [row(nik=nik(17, 5, 2012, 31)), row(nama="Tanpa NIK")]
+    first = commit(samarinda_staff, upload(samarinda_staff, csv_bytes(rows)))
+    checked = []
+    monkeypatch.setattr(
+        row_checks.RowChecker, "check_chunk", lambda self, rows: checked.append(rows) or []
+    )
+    # Saved again with semicolons and a blank line: other bytes, the same rows.
+    second = upload(samarinda_staff, csv_bytes([*rows[:1], [], *rows[1:]], delimiter=";"))
+    assert second.status == ImportBatch.Status.FAILED and checked == []
+    assert f"import {first.pk}," in second.failure
+    assert Case.objects.count() == 2
+
+
+def test_some_rows_of_a_saved_file_again_are_duplicates_row_by_row(samarinda_staff):
     rows = [row(nik=nik(17, 5, 2012, 31)), row(nama="Tanpa NIK")]
     commit(samarinda_staff, upload(samarinda_staff, csv_bytes(rows)))
-    second = upload(samarinda_staff, csv_bytes(rows, delimiter=";"))
-    assert (second.valid_rows, second.duplicate_rows) == (0, 2)
+    second = upload(samarinda_staff, csv_bytes([*rows, row(nama="Orang Baru")]))
+    assert (second.valid_rows, second.duplicate_rows) == (1, 2)
     assert Case.objects.count() == 2
 
 

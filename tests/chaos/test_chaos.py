@@ -19,7 +19,7 @@ from django.db import connection, connections
 from django.urls import reverse
 
 from cases import importing
-from cases.importing.service import progress_key
+from cases.importing.progress import progress_key
 from cases.models import Case, ImportBatch, Person
 from pmks_portal import cache
 from regions.models import Region

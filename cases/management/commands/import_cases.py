@@ -1,4 +1,6 @@
-"""Case import for operators: the same checks and the same commit as the upload page."""
+"""Case import for operators: the same checks and the same commit as the upload pages; with
+--province a file for the whole province, routed per regency/city, as the provincial office's
+page does."""
 
 from pathlib import Path
 
@@ -30,6 +32,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--regency", help="regency/city code (default: the user's), e.g. 64.72")
         parser.add_argument(
+            "--province",
+            action="store_true",
+            help="a file for the whole province, its rows routed to their regency/city "
+            "(the user: a provincial officer); without --commit it stays checked, to be "
+            "saved on the province-wide import page",
+        )
+        parser.add_argument(
             "--commit",
             action="store_true",
             help="save the valid rows (without it nothing is saved)",
@@ -48,6 +57,13 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["user"]).select_related("regency").first()
         if user is None:
             raise CommandError(_("No user %(name)s.") % {"name": options["user"]})
+        if options["province"]:
+            if not access.can_import_into(user, None):
+                raise CommandError(
+                    _("%(user)s may not import for the whole province.") % {"user": user.username}
+                )
+            self._save(path, user, None, options["errors"], commit=options["commit"])
+            return
         regency = self._regency(options["regency"], user)
         if not access.can_write_record(user, regency.code):
             raise CommandError(
@@ -55,7 +71,7 @@ class Command(BaseCommand):
                 % {"user": user.username, "regency": regency.name}
             )
         if options["commit"]:
-            self._commit(path, user, regency, options["errors"])
+            self._save(path, user, regency, options["errors"], commit=True)
         else:
             self._dry_run(path, regency, options["errors"])
 
@@ -85,7 +101,9 @@ class Command(BaseCommand):
             self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": errors_path})
         self.stdout.write(_("Nothing was saved (add --commit to save the valid rows)."))
 
-    def _commit(self, path: Path, user, regency: Region, errors_path: Path | None) -> None:
+    def _save(
+        self, path: Path, user, regency: Region | None, errors_path: Path | None, *, commit: bool
+    ) -> None:
         with path.open("rb") as handle:
             try:
                 batch = importing.import_batch_create(
@@ -96,6 +114,17 @@ class Command(BaseCommand):
         batch = importing.import_batch_check(batch.pk)
         if batch.status != ImportBatch.Status.CHECKED:
             raise CommandError(batch.failure)
+        if regency is None:
+            self._report_parts(batch)
+        if not commit:
+            self.stdout.write(
+                _(
+                    "Nothing was saved: the check is province-wide import %(id)s; save it "
+                    "there, or run this again with --commit."
+                )
+                % {"id": batch.pk}
+            )
+            return
         if batch.valid_rows:
             importing.import_batch_commit_request(
                 actor=user, batch=batch, warnings_confirmed=True, queue=False
@@ -124,13 +153,32 @@ class Command(BaseCommand):
             ],
             batch.summary.get("header", {}).get("ignored", []),
         )
-        if errors_path:
+        if errors_path and regency is not None:
             with errors_path.open("w", encoding="utf-8", newline="") as out:
                 for line in importing.rejected_csv_lines(batch):
                     out.write(line)
             self.stdout.write(_("Rejected rows written to %(path)s.") % {"path": errors_path})
         if batch.status != ImportBatch.Status.COMMITTED:
             raise CommandError(batch.failure or _("Nothing was saved: no row is valid."))
+
+    def _report_parts(self, batch: ImportBatch) -> None:
+        for part in batch.parts.select_related("regency").order_by("regency_id"):
+            self.stdout.write(
+                _(
+                    "%(regency)s: %(rows)s rows, %(valid)s can be saved, %(errors)s with "
+                    "errors, %(duplicates)s duplicates."
+                )
+                % {
+                    "regency": part.regency.name,
+                    "rows": part.total_rows,
+                    "valid": part.valid_rows,
+                    "errors": part.error_rows,
+                    "duplicates": part.duplicate_rows,
+                }
+            )
+        held = batch.summary.get("held_rows", 0)
+        if held:
+            self.stdout.write(_("%(n)s rows name no regency/city of the province.") % {"n": held})
 
     def _report(self, problems: list[dict], lines: list[str], ignored: list[str]) -> None:
         for line in lines:
