@@ -5,6 +5,8 @@ wait for check_import, COMMITTING for commit_import. The check claims its batch 
 conditional UPDATE and keeps a heartbeat while it reads; the commit holds its batch's row lock
 (select_for_update) for its one transaction, so a commit is alive exactly while that row is
 locked. The sweeper publishes what was never published and hands back what a dead worker left.
+A regency's part of a province-wide file has no task of its own: it is checked and saved by its
+parent's (a dead parent's check drops its parts and starts again), so both pass parts by.
 """
 
 from django.db import transaction
@@ -37,7 +39,7 @@ def claim_check(batch_id: int) -> bool:
     """Takes an uploaded batch, or one whose checking worker stopped beating, for this worker."""
     now = timezone.now()
     claimed = (
-        ImportBatch.objects.filter(pk=batch_id)
+        ImportBatch.objects.filter(pk=batch_id, parent__isnull=True)
         .filter(Q(status=Status.UPLOADED) | (Q(status=Status.CHECKING) & jobs.stale(now)))
         .update(status=Status.CHECKING, progress=0, failure="", heartbeat_at=now)
     )
@@ -55,6 +57,7 @@ def sweep(now) -> dict[str, int]:
         # Rows a live commit holds are locked: skip_locked leaves them out.
         candidates = (
             ImportBatch.objects.select_for_update(skip_locked=True)
+            .filter(parent__isnull=True)
             .filter(
                 (Q(status=Status.UPLOADED) & jobs.unpublished(now))
                 | (Q(status=Status.CHECKING) & jobs.stale(now))

@@ -224,3 +224,41 @@ def _upload(data: bytes):
     from django.core.files.base import ContentFile
 
     return ContentFile(data, name="a.csv")
+
+
+def test_a_province_wide_check_whose_worker_died_is_taken_back_whole(
+    provincial_officer, django_capture_on_commit_callbacks
+):
+    """A part of a province-wide file has no task of its own: a dead worker's half-made parts
+    are passed by, and the parent's check, taken back, drops them and makes them again."""
+    from tests.cases.test_import import balikpapan_village
+
+    batch = importing.import_batch_create(
+        actor=provincial_officer,
+        regency=None,
+        upload=_upload(csv_bytes([row(), row(nama="Dewi", kode_wilayah=balikpapan_village())])),
+        queue=False,
+    )
+    silent_since = timezone.now() - jobs.STALE_AFTER - timedelta(seconds=1)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=Status.CHECKING, enqueued_at=silent_since, heartbeat_at=silent_since
+    )
+    # What the dead worker left: a part, half checked.
+    orphan = ImportBatch.objects.create(
+        regency_id="64.72",
+        parent=batch,
+        uploaded_by=provincial_officer,
+        file=batch.file.name,
+        status=Status.CHECKING,
+        heartbeat_at=silent_since,
+    )
+    assert not dispatch.claim_check(orphan.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch.sweep(timezone.now()) == {"published": 0, "taken_back": 1}
+    batch.refresh_from_db()
+    assert batch.status == Status.CHECKED
+    assert not ImportBatch.objects.filter(pk=orphan.pk).exists()
+    assert sorted(batch.parts.values_list("regency_id", "status")) == [
+        ("64.71", Status.CHECKED),
+        ("64.72", Status.CHECKED),
+    ]
