@@ -1,5 +1,6 @@
 """Signing in and loading the signed-in user on each request."""
 
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
@@ -31,3 +32,15 @@ class SignInSlowdownBackend(BaseBackend):
         if username:
             slowdown.slow_down(username)
         return None
+
+
+AXES_USERNAME_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+
+def axes_username(request, credentials: dict | None = None) -> str | None:
+    """The username django-axes records a failure under (AXES_USERNAME_CALLABLE): as typed,
+    cut to what its column holds. No account's name is that long; uncut, a pasted page of text
+    is a 500 on PostgreSQL (a value too long for varchar(255)) instead of a failed sign-in."""
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    username = source.get("username")
+    return username[:AXES_USERNAME_LENGTH] if isinstance(username, str) else username

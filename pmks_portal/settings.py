@@ -347,6 +347,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 # The address behind the TLS proxy: X-Forwarded-For is believed only on connections from these
 # proxies (addresses or networks, comma-separated), PMKS_PROXY_COUNT of them in a row in front
 # of the portal. Empty (the default): REMOTE_ADDR, for a portal reached directly.

@@ -233,7 +233,7 @@ def commit_province(batch: ImportBatch, actor, directory: str) -> list[tuple]:
     """Saves every part in the caller's transaction (the batch is locked): all or nothing.
     Returns (part, its rejected rows) for the caller to store once the transaction commits."""
     parts = list(
-        ImportBatch.objects.select_for_update()
+        ImportBatch.objects.select_for_update(of=("self",))
         .filter(parent=batch)
         .select_related("regency")
         .order_by("regency_id")

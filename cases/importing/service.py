@@ -216,7 +216,11 @@ def _commit_batch(batch_id: int) -> None:
         stored: list[tuple[ImportBatch, JsonLines]] = []
         with transaction.atomic():
             batch = (
-                ImportBatch.objects.select_for_update().select_related("regency").get(pk=batch_id)
+                # of=self: the regency is an outer join (a province-wide batch has none), and
+                # PostgreSQL locks no nullable side of one.
+                ImportBatch.objects.select_for_update(of=("self",))
+                .select_related("regency")
+                .get(pk=batch_id)
             )
             if batch.status != ImportBatch.Status.COMMITTING:
                 return

@@ -154,6 +154,14 @@ def test_five_failed_sign_ins_lock_that_username_from_that_address(samarinda_sta
     assert not is_signed_in(client)
 
 
+def test_a_pasted_page_of_text_as_the_username_is_a_failed_sign_in_not_a_500(samarinda_staff):
+    client = Client()
+    response = sign_in_with_form(client, "x" * 10_000, "wrong-password")
+    assert response.status_code == 200 and not is_signed_in(client)
+    # Recorded under the name cut to the column's length (PostgreSQL refuses a longer one).
+    assert AccessAttempt.objects.get().username == "x" * 255
+
+
 def test_a_locked_username_can_still_sign_in_from_another_address(samarinda_staff):
     fail_to_sign_in(Client(), samarinda_staff.username, 5, ip=OFFICE_IP)
     locked = sign_in_with_form(Client(), samarinda_staff.username, PERSONA_PASSWORD, OFFICE_IP)
