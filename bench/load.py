@@ -289,6 +289,7 @@ def bench_load(report: Report) -> None:
     server = _start_server()
     passed_at = previous = None
     goal_met = False
+    report_requests = 0
     try:
         for users, seconds in STEPS:
             run = _locust(plan, users, seconds, ["Staff", "Officer"], f"{users}")
@@ -306,6 +307,8 @@ def bench_load(report: Report) -> None:
                 f"{verdict:<7}  {load()}"
             )
             _by_request(report, run)
+            row = run["stats"].get("report request", {})
+            report_requests += int(_figure(row, "Request Count") - _figure(row, "Failure Count"))
             if passed_at is None and list_p95 > LIST_LIMIT_MS:
                 passed_at = (previous, rate)
             previous = rate
@@ -314,17 +317,23 @@ def bench_load(report: Report) -> None:
                 f"  the case list's p95 stays under 1 s up to {previous:.1f} requests/s; "
                 f"load {load()}"
             )
+        elif passed_at[0] is None:
+            report(
+                f"  the case list's p95 is over 1 s from the first step, {passed_at[1]:.1f} "
+                f"requests/s ({STEPS[0][0]} users); load {load()}"
+            )
         else:
             below, above = passed_at
             report(
-                f"  the case list's p95 passes 1 s between {below or 0:.1f} and {above:.1f} "
+                f"  the case list's p95 passes 1 s between {below:.1f} and {above:.1f} "
                 f"requests/s; load {load()}"
             )
         created = ReportRun.objects.filter(requested_by__in=officers).count() - runs_before
         report(
             f"  goal at {GOAL_USERS} users (≥ {GOAL_RATE:.0f} requests/s, p95 < "
-            f"{GOAL_P95_MS:.0f} ms, 0 errors): {'ok' if goal_met else 'MISSED'}; report "
-            f"requests queued {created} new runs (a repeated scope and period finds its run)"
+            f"{GOAL_P95_MS:.0f} ms, 0 errors): {'ok' if goal_met else 'MISSED'}; "
+            f"{report_requests} report requests saved, {created} of them new runs (a scope "
+            "and period asked for again finds its run)"
         )
         wave = _locust(plan, WAVE_RATE, WAVE_SECONDS, ["SignInWave"], "wave")
         signin = wave["stats"].get("sign-in", {})
