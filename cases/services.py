@@ -202,7 +202,9 @@ def person_update(
     before = snapshot(locked, PERSON_FIELDS)
     for field, value in data.items():
         setattr(locked, field, value)
-    locked.full_clean(validate_constraints=False)
+    # A record imported before the portal has no creator (created_by is empty but not blank):
+    # the edit never sets it, so it must not be what refuses the save.
+    locked.full_clean(exclude=["created_by"], validate_constraints=False)
     changes = field_changes(locked, PERSON_FIELDS, before)
     if changes:
         try:
@@ -326,7 +328,8 @@ def case_update(*, actor, case: Case, expected_version: int, data: dict) -> Case
             setattr(locked, field, data[field])
     if locked.programme != Programme.PASUNG:
         locked.programme = locked.category.programme
-    locked.full_clean()
+    # As in person_update: a case imported before the portal has no creator to validate.
+    locked.full_clean(exclude=["created_by"])
     changes = field_changes(locked, EDITED_CASE_FIELDS, before)
     if changes:
         save_new_version(locked, actor=actor, changes=changes, regency_id=locked.regency_id)

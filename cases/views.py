@@ -64,6 +64,7 @@ def case_list(request):
         cursor=request.GET.get("after"),
         size=size,
         count_cap=SEARCH_COUNT_CAP if search_text else COUNT_CAP,
+        ids_first=bool(search_text),
     )
     sensitive.record_case_reads(actor=request.user, cases=page.rows, via="list")
     query = request.GET.copy()

@@ -9,7 +9,7 @@ from datetime import date
 
 from django import forms
 from django.core import signing
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet, Window
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,20 @@ def _cursor_filter(field: str, descending: bool, value, pk):
     return comparison(Tuple(F(field), F("pk")), (value, pk))
 
 
+def _rows_by_ids(queryset, ordered, limit: int, *, count: bool) -> tuple[list, int | None]:
+    """The first `limit` rows of `ordered`, picked by id first (see keyset_page's ids_first),
+    and with `count` the number of rows it matches (counted in the same statement)."""
+    if count:
+        picked = list(
+            ordered.annotate(matching=Window(Count("pk"))).values_list("pk", "matching")[:limit]
+        )
+        ids, counted = [pk for pk, _matching in picked], (picked[0][1] if picked else 0)
+    else:
+        ids, counted = list(ordered.values_list("pk", flat=True)[:limit]), None
+    rows = list(queryset.filter(pk__in=ids).order_by(*ordered.query.order_by)) if ids else []
+    return rows, counted
+
+
 def keyset_page(
     queryset: QuerySet,
     *,
@@ -77,8 +91,17 @@ def keyset_page(
     cursor: str | None,
     size: int,
     count_cap: int = COUNT_CAP,
+    ids_first: bool = False,
 ) -> Page:
-    """One page of `queryset` ordered by (field, id); `cursor` is the previous page's last row."""
+    """One page of `queryset` ordered by (field, id); `cursor` is the previous page's last row.
+
+    ids_first: for a queryset whose rows are chosen by a list of ids rather than walked in
+    index order (a name search: the cases of a thousand persons), pick the page's ids from the
+    table alone, with the count of all matching rows beside them, then fetch the page's rows
+    by id. Otherwise the planner joins every matching row to its person, category and places
+    before it sorts them and keeps a page (1,060 rows joined for 26 kept), and the count reads
+    the same rows again: ~25 ms of a search at a million cases. That count is of every
+    matching row (such a queryset has a few thousand at most), then capped as any other."""
     prefix = "-" if descending else ""
     ordered = queryset.order_by(f"{prefix}{field}", f"{prefix}pk")
     count = None
@@ -89,7 +112,12 @@ def keyset_page(
             ordered = ordered.filter(_cursor_filter(field, descending, value, pk))
         except (signing.BadSignature, ValueError, TypeError):
             cursor, count, count_capped = None, None, False
-    rows = list(ordered[: size + 1])
+    if ids_first:
+        rows, counted = _rows_by_ids(queryset, ordered, size + 1, count=count is None)
+        if counted is not None:
+            count, count_capped = min(counted, count_cap), counted > count_cap
+    else:
+        rows = list(ordered[: size + 1])
     has_next = len(rows) > size
     rows = rows[:size]
     if count is None:

@@ -62,12 +62,18 @@ def test_a_search_runs_a_fixed_number_of_queries(
     client = login(samarinda_staff)
     client.get(reverse("cases:list"))  # fills the filter lists' cache
     location = client.post(reverse("cases:search"), {"q": "rudi"})["Location"]
-    # The list's queries (see test_views), and on PostgreSQL one more: the matching persons'
-    # ids, fetched once for both the page and its count.
+    # Session, user, the page's case ids with their count (one statement, on the cases table
+    # alone), the page's rows by id; on PostgreSQL one more, first: the matching persons' ids,
+    # fetched once for both the page and its count.
     expected = 4 + (connection.vendor == "postgresql")
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(expected) as captured:
         response = client.get(f"{location}&size=100")
     assert len(response.context["page"].rows) == matches
+    assert response.context["page"].count == matches
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if sql.startswith("SELECT COUNT(*)")], statements
+    (ids,) = [sql for sql in statements if "OVER ()" in sql]
+    assert "JOIN" not in ids, ids
 
 
 def test_a_misspelt_name_is_found_on_either_database(samarinda_staff):

@@ -3,13 +3,14 @@
 Run by `make test-postgres` (and CI); the SQLite run deselects them with -m "not postgres".
 """
 
+import re
 import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
-from cases import querysets, services
+from cases import demo, name_search, querysets, services
 from cases.models import Case, NameWord, Person, PersonNameWord
 from tests.cases.conftest import register
 
@@ -95,3 +96,51 @@ def test_two_simultaneous_registrations_of_one_nik_leave_one_person(samarinda_st
         thread.join()
     assert sorted(outcomes) == ["created", "duplicate"]
     assert Person.objects.filter(nik="6472051705120003").count() == 1
+
+
+def _search_plan(cases, text: str) -> str:
+    """EXPLAIN of the name search's statement, with sequential reads priced out: which indexes
+    it can use is a matter of the statement and the indexes, not of how many rows a test has."""
+    words = name_search.typed_words(text)
+    sql, params = name_search.closest_persons_statement(cases, words, querysets.SEARCH_PERSON_CAP)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row for (row,) in cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_name_search_reads_only_through_indexes(samarinda_staff):
+    # Synthetic names, as the bench's million has, so that the statistics the planner weighs
+    # are those of a registry: an almost empty table is planned as no registry is.
+    demo.seed_cases(3_000, batch_size=1_000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    names = list(Person.objects.filter(regency_id="64.72").values_list("name", flat=True)[:50])
+    one_word = max(names, key=lambda name: len(name.split()[0])).split()[0]
+    two_words = next(name for name in names if len(name.split()) == 2)
+    three_words = next(name for name in names if len(name.split()) >= 3)
+    misspelt = three_words[:3] + three_words[4:]  # a letter dropped
+    cases = Case.objects.visible_to(samarinda_staff)
+    plans = {text: _search_plan(cases, text) for text in (one_word, two_words, three_words)}
+    plans[misspelt] = _search_plan(cases, misspelt)
+    for text, plan in plans.items():
+        # The persons through the word index (word, person); the scope by probes of the cases'
+        # (person, regency) index; nothing read whole, no probe per posting (the NOT EXISTS
+        # subplan the further typed words were tested with).
+        assert "Seq Scan" not in plan, (text, plan)
+        assert "cases_person_name_word_pkey" in plan, (text, plan)
+        assert "Index Cond: (word = " in plan or "Index Cond: ((word)::text = " in plan, plan
+        assert "case_person_regency" in plan and "Index Cond: ((person_id = " in plan, plan
+        assert "SubPlan" not in plan, (text, plan)
+    for text in (two_words, three_words, misspelt):
+        plan = plans[text]
+        # Spellings through the trigram index of the word table; the other words' postings
+        # kept to the leading word's persons by a hash, not fetched person by person.
+        assert "cases_name_word_trgm" in plan, (text, plan)
+        assert re.search(
+            r"Hash Cond: \(\(posting_\d+\.person_id \+ 0\) = lead\.person_id\)", plan
+        ), (
+            text,
+            plan,
+        )
