@@ -20,6 +20,9 @@ urlpatterns = [
     path(
         "provinsi/<id:pk>/progres/", views.province_import_progress, name="province-import-progress"
     ),
+    path(
+        "provinsi/<id:pk>/ditolak.csv", views.province_import_errors, name="province-import-errors"
+    ),
     path("provinsi/<id:pk>/simpan/", views.province_import_commit, name="province-import-commit"),
     path(
         "provinsi/<id:pk>/periksa-ulang/",

@@ -261,27 +261,22 @@ def province_import_recheck(request, pk):
     return _recheck(request, batch, "cases:province-import-detail")
 
 
-def _log_download(request, batch: ImportBatch, fmt: str) -> None:
+def _log_download(request, batch: ImportBatch, fmt: str, rejected: int) -> None:
     # The rejected rows hold the file's personal data as uploaded: every download is logged.
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.EXPORT,
         target=batch,
-        changes={
-            "rejected_rows": [None, batch.error_rows + batch.duplicate_rows],
-            "format": [None, fmt],
-        },
+        changes={"rejected_rows": [None, rejected], "format": [None, fmt]},
         regency_id=batch.regency_id,
     )
 
 
-@write_records
-def import_errors(request, pk):
-    """The rejected rows as CSV: original values, source row number, reasons."""
-    batch = _batch(request, pk)
+def _rejected_csv(request, batch: ImportBatch, detail: str, rejected: int):
+    """The batch's rejected rows as CSV: original values, source row number, reasons."""
     if "header" not in (batch.summary or {}):
-        return redirect("cases:import-detail", pk=batch.pk)
-    _log_download(request, batch, "csv")
+        return redirect(detail, pk=batch.pk)
+    _log_download(request, batch, "csv", rejected)
     response = StreamingHttpResponse(
         importing.rejected_csv_lines(batch), content_type="text/csv; charset=utf-8"
     )
@@ -290,12 +285,28 @@ def import_errors(request, pk):
 
 
 @write_records
+def import_errors(request, pk):
+    batch = _batch(request, pk)
+    rejected = batch.error_rows + batch.duplicate_rows
+    return _rejected_csv(request, batch, "cases:import-detail", rejected)
+
+
+@import_province
+def province_import_errors(request, pk):
+    """The rows of a province-wide file that name no regency/city of the province (each
+    regency's rejected rows are its part's, downloaded by its staff)."""
+    batch = _batch(request, pk, province_wide=True)
+    held = (batch.summary or {}).get("held_rows", 0)
+    return _rejected_csv(request, batch, "cases:province-import-detail", held)
+
+
+@write_records
 def import_errors_xlsx(request, pk):
     """The rejected rows as XLSX: failing cells shaded, the reason in a comment."""
     batch = _batch(request, pk)
     if "header" not in (batch.summary or {}):
         return redirect("cases:import-detail", pk=batch.pk)
-    _log_download(request, batch, "xlsx")
+    _log_download(request, batch, "xlsx", batch.error_rows + batch.duplicate_rows)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
     importing.write_rejected_xlsx(batch, handle)
     handle.seek(0)

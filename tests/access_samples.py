@@ -178,6 +178,7 @@ SAMPLES: dict[str, list[Sample]] = {
             "province-import-progress",
             "province-import-commit",
             "province-import-check",
+            "province-import-errors",
         )
     },
     "cases:attachment-download": ATTACHMENT_SAMPLES,

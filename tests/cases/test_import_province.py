@@ -194,6 +194,12 @@ def test_the_pages_of_the_province_import(provincial_officer, samarinda_staff, l
     assert 'data-testid="province-import-part-64.72"' in html
     assert 'data-testid="province-import-held"' in html
     assert 'data-testid="import-commit-form"' in html
+    held = client.get(reverse("cases:province-import-errors", args=[batch.pk]))
+    lines = b"".join(held.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + 3 and "Orang Kalsel" in lines[1]  # header + the three held rows
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.EXPORT, target_id=str(batch.pk)
+    ).exists()
     commit_url = reverse("cases:province-import-commit", args=[batch.pk])
     assert client.post(commit_url, {"warnings_confirmed": "on"}).status_code == 302
     importing.import_batch_commit(batch.pk)  # the task the request queued
