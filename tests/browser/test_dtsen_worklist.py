@@ -77,6 +77,17 @@ def province_file(extract_file):
     )
 
 
+def wait_until_loaded(page):
+    """The extract's page says it loaded; if it does not, the failure says where it stopped."""
+    try:
+        page.get_by_test_id("extract-loaded").wait_for()
+    except Exception as error:
+        state = list(Extract.objects.values("pk", "status", "failure", "errors"))
+        raise AssertionError(
+            f"not loaded: {state}; page {page.url}: {page.inner_text('main')[:600]}"
+        ) from error
+
+
 @pytest.fixture
 def colleague(chromium, portal):
     context, page = _open_page(chromium, portal, OFFICE_LAPTOP)
@@ -128,7 +139,7 @@ def test_an_officer_imports_each_regency_sees_its_own_and_staff_finish_an_item(
         "#id_file", {"name": "dtsen.csv", "mimeType": "text/csv", "buffer": extract_file}
     )
     submit(page, page.get_by_role("button", name=id_("Upload and load")))
-    page.get_by_test_id("extract-loaded").wait_for()
+    wait_until_loaded(page)
     assert "DTSEN triwulan III 2025" in page.locator("h1").inner_text()
     assert Extract.objects.get().status == Extract.Status.LOADED
     assert sorted(worklist_names(browser_page)) == sorted([ABSENT, NEIGHBOUR])

@@ -18,7 +18,9 @@ KK_ISSUED = "010120"  # issued 1 January 2020
 
 
 def kk_for(village_code: str, serial: int) -> str:
-    return f"{village_code.replace('.', '')[:6]}{KK_ISSUED}{serial:04d}"
+    # Four digits whatever the serial: a person's pk passes 9,999 in a long PostgreSQL run
+    # (sequences are not reset), and a 17-digit KK is rightly refused.
+    return f"{village_code.replace('.', '')[:6]}{KK_ISSUED}{serial % 10_000:04d}"
 
 
 def row_of(person, *, decile=3, status="aktif", name=None, kk=None, village=None) -> list:
