@@ -55,8 +55,8 @@ def refuse_a_file_imported_before(batch: ImportBatch) -> None:
 
 
 def refuse_rows_imported_before(batch: ImportBatch, kept: KeptRows) -> None:
-    """The same rows saved before in other bytes (saved again, or as XLSX instead of CSV; or a
-    regency's share of a province-wide file): said before any row is checked."""
+    """The same rows saved before in other bytes (saved again with another delimiter or blank
+    lines; or a regency's share of a province-wide file): said before any row is checked."""
     _refuse_if_imported(_earlier_import(batch, "rows_sha256", kept.digest))
 
 
