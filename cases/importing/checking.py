@@ -2,6 +2,7 @@
 then every row checked against the registry; the counts and samples go to the batch."""
 
 import tempfile
+from contextlib import contextmanager
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -54,17 +55,24 @@ def refuse_a_file_imported_before(batch: ImportBatch) -> None:
     _refuse_if_imported(_earlier_import(batch, "sha256", batch.summary.get("sha256")))
 
 
-def refuse_rows_imported_before(batch: ImportBatch, kept: KeptRows) -> None:
+def refuse_rows_imported_before(batch: ImportBatch, rows_digest: str) -> None:
     """The same rows saved before in other bytes (saved again with another delimiter or blank
     lines; or a regency's share of a province-wide file): said before any row is checked."""
-    _refuse_if_imported(_earlier_import(batch, "rows_sha256", kept.digest))
+    _refuse_if_imported(_earlier_import(batch, "rows_sha256", rows_digest))
+
+
+@contextmanager
+def file_rows(batch: ImportBatch):
+    """The upload's header, delimiter and rows after the header (read while the block runs)."""
+    with batch.file.open("rb") as handle:
+        rows, _estimate, delimiter = read_table(handle, batch.summary["format"])
+        header, rows = find_header(rows)
+        yield header, delimiter, rows
 
 
 def read_file(batch: ImportBatch, directory: str) -> KeptRows:
     """The batch's upload read once: its header and its non-blank data rows, kept."""
-    with batch.file.open("rb") as handle:
-        rows, _estimate, delimiter = read_table(handle, batch.summary["format"])
-        header, rows = find_header(rows)
+    with file_rows(batch) as (header, delimiter, rows):
         return keep_rows(rows, header, delimiter, directory, "rows.jsonl")
 
 
@@ -73,7 +81,7 @@ def check_batch(batch: ImportBatch) -> None:
     refuse_a_file_imported_before(batch)
     with tempfile.TemporaryDirectory() as directory:
         kept = read_file(batch, directory)
-        refuse_rows_imported_before(batch, kept)
+        refuse_rows_imported_before(batch, kept.digest)
         check_rows(batch, kept, on_progress=reporter(batch.pk, kept.count, write_row=True))
 
 

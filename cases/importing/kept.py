@@ -21,16 +21,45 @@ def is_blank(cells: list) -> bool:
     return all(isinstance(cell, str) and not cell.strip() for cell in cells)
 
 
+def data_rows(rows: Iterable[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """The non-blank rows; a file of more than MAX_ROWS is refused before any row is checked."""
+    count = 0
+    for number, cells in rows:
+        if is_blank(cells):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            raise ImportFileError(
+                _("The file has more than %(n)s rows; split it into smaller files.")
+                % {"n": MAX_ROWS}
+            )
+        yield number, cells
+
+
+class RowsDigest:
+    """A digest of rows' cells, row numbers left out: a blank row more or less is the same
+    rows."""
+
+    def __init__(self):
+        self._hash = hashlib.sha256()
+
+    def add(self, cells: list) -> None:
+        self._hash.update(json.dumps(cells, ensure_ascii=False, default=str).encode())
+        self._hash.update(b"\n")
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
 @dataclass
 class KeptRows:
-    """Rows kept in a JSON-lines file, with how many there are and a digest of their cells
-    (row numbers left out: a blank row more or less is the same rows)."""
+    """Rows kept in a JSON-lines file, with how many there are and their digest."""
 
     header: Header
     delimiter: str
     path: Path
     count: int = 0
-    _digest: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
+    _digest: RowsDigest = field(default_factory=RowsDigest, repr=False)
     _lines: JsonLines | None = field(default=None, repr=False)
 
     @property
@@ -41,8 +70,7 @@ class KeptRows:
         if self._lines is None:
             self._lines = JsonLines(str(self.path.parent), self.path.name)
         self._lines.write([number, cells])
-        self._digest.update(json.dumps(cells, ensure_ascii=False, default=str).encode())
-        self._digest.update(b"\n")
+        self._digest.add(cells)
         self.count += 1
 
     def close(self) -> None:
@@ -61,18 +89,10 @@ class KeptRows:
 def keep_rows(
     rows: Iterable[tuple[int, list]], header: Header, delimiter: str, directory: str, name: str
 ) -> KeptRows:
-    """The non-blank rows kept in `directory`/`name`; a file of more than MAX_ROWS is refused
-    before any row is checked."""
+    """The data rows (data_rows) kept in `directory`/`name`."""
     kept = KeptRows(header, delimiter, Path(directory) / name)
     try:
-        for number, cells in rows:
-            if is_blank(cells):
-                continue
-            if kept.count >= MAX_ROWS:
-                raise ImportFileError(
-                    _("The file has more than %(n)s rows; split it into smaller files.")
-                    % {"n": MAX_ROWS}
-                )
+        for number, cells in data_rows(rows):
             kept.add(number, cells)
     finally:
         kept.close()

@@ -13,6 +13,7 @@ which would otherwise become two persons with one NIK.
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,13 +22,13 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from cases.importing.checking import (
     check_rows,
-    read_file,
+    file_rows,
     refuse_a_file_imported_before,
     refuse_rows_imported_before,
 )
 from cases.importing.committing import NothingToSave, commit_part
 from cases.importing.errors import ImportFileError
-from cases.importing.kept import KeptRows
+from cases.importing.kept import KeptRows, RowsDigest, data_rows
 from cases.importing.progress import reporter
 from cases.importing.reference import load_reference
 from cases.importing.rejected import JsonLines, derived_name, rejected_item, store_file
@@ -39,11 +40,6 @@ from cases.nik import normalise_number
 from regions.models import Level, Region
 
 COUNT_FIELDS = ("total_rows", "valid_rows", "error_rows", "duplicate_rows", "committed_rows")
-
-
-def province() -> Region:
-    """The province the portal serves: the one province of its regions."""
-    return Region.objects.get(level=Level.PROVINCE)
 
 
 class Router:
@@ -111,39 +107,45 @@ def _drop_parts(batch: ImportBatch) -> None:
 
 
 def check_province(batch: ImportBatch) -> None:
-    """Reads the file once, routes its rows, checks each regency's share as a part."""
+    """Reads the file once, routing its rows as they are read; checks each regency's share
+    as a part, then the rows kept back."""
     refuse_a_file_imported_before(batch)
     _drop_parts(batch)
-    here = province()
+    here = Region.objects.get(code=settings.PMKS_PROVINCE_CODE)
     regencies = set(
         Region.objects.filter(level=Level.REGENCY, parent=here, is_active=True).values_list(
             "code", flat=True
         )
     )
     with tempfile.TemporaryDirectory() as directory:
-        kept = read_file(batch, directory)
-        refuse_rows_imported_before(batch, kept)
-        if kept.count == 0:
+        with file_rows(batch) as (header, delimiter, rows):
+            whole, count = RowsDigest(), 0
+            router = Router(header, regencies)
+            shares: dict[str, KeptRows] = {}
+            held = KeptRows(header, delimiter, Path(directory) / "held.jsonl")
+            reasons: dict[int, str] = {}
+            try:
+                for number, cells in data_rows(rows):
+                    whole.add(cells)
+                    count += 1
+                    code, reason = router.route(cells)
+                    if code is None:
+                        held.add(number, cells)
+                        if reason:
+                            reasons[number] = reason
+                        continue
+                    if code not in shares:
+                        shares[code] = KeptRows(header, delimiter, Path(directory) / code)
+                    shares[code].add(number, cells)
+            finally:
+                for kept in (held, *shares.values()):
+                    kept.close()
+        refuse_rows_imported_before(batch, whole.hexdigest())
+        if count == 0:
             raise ImportFileError(_("The file has a header row but no data rows."))
-        router = Router(kept.header, regencies)
-        shares: dict[str, KeptRows] = {}
-        held = KeptRows(kept.header, kept.delimiter, Path(directory) / "held.jsonl")
-        reasons: dict[int, str] = {}
-        for number, cells in kept.rows():
-            code, reason = router.route(cells)
-            if code is None:
-                held.add(number, cells)
-                if reason:
-                    reasons[number] = reason
-                continue
-            if code not in shares:
-                shares[code] = KeptRows(kept.header, kept.delimiter, Path(directory) / code)
-            shares[code].add(number, cells)
-        held.close()
-        report = reporter(batch.pk, kept.count, write_row=True)
+        report = reporter(batch.pk, count, write_row=True)
         done = 0
         for code in sorted(shares):
-            shares[code].close()
             part = ImportBatch.objects.create(
                 regency_id=code,
                 parent=batch,
@@ -158,11 +160,23 @@ def check_province(batch: ImportBatch) -> None:
             )
             check_rows(part, shares[code], on_progress=lambda n, done=done: report(done + n))
             done += shares[code].count
-        held_tally = _check_held(batch, held, reasons, here)
-    _save_province(batch, kept, held_tally)
+        held_name = derived_name(batch, "rejected.jsonl")
+        held_tally, held_file = _check_held(held, reasons, here, held_name)
+        _save_province(
+            batch,
+            {
+                "delimiter": delimiter,
+                "header": header.as_json(),
+                "rows_sha256": whole.hexdigest(),
+                "files": {"rejected": held_file},
+            },
+            count,
+            held_tally,
+        )
 
 
-def _check_held(batch, held: KeptRows, reasons: dict[int, str], here: Region) -> Tally:
+def _check_held(held: KeptRows, reasons: dict[int, str], here: Region, name: str):
+    """The rows kept back, checked (each rejected, with its reasons) and stored as `name`."""
     with tempfile.TemporaryDirectory() as directory:
         rejected = JsonLines(directory, "rejected.jsonl")
         try:
@@ -173,10 +187,7 @@ def _check_held(batch, held: KeptRows, reasons: dict[int, str], here: Region) ->
             )
         finally:
             rejected.close()
-        batch.summary["files"] = {
-            "rejected": store_file(derived_name(batch, "rejected.jsonl"), rejected.path)
-        }
-    return tally
+        return tally, store_file(name, rejected.path)
 
 
 def _parts_summary(batch: ImportBatch) -> tuple[list[dict], dict[str, int]]:
@@ -201,14 +212,12 @@ def _parts_summary(batch: ImportBatch) -> tuple[list[dict], dict[str, int]]:
     return parts, totals
 
 
-def _save_province(batch: ImportBatch, kept: KeptRows, held: Tally) -> None:
+def _save_province(batch: ImportBatch, read: dict, count: int, held: Tally) -> None:
     parts, totals = _parts_summary(batch)
     summary = dict(batch.summary)
     summary.update(
         {
-            "delimiter": kept.delimiter,
-            "header": kept.header.as_json(),
-            "rows_sha256": kept.digest,
+            **read,
             "parts": parts,
             "held_rows": held.total,
             "problems": held.problems,
@@ -219,7 +228,7 @@ def _save_province(batch: ImportBatch, kept: KeptRows, held: Tally) -> None:
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.CHECKED,
         progress=100,
-        total_rows=kept.count,
+        total_rows=count,
         valid_rows=totals["valid_rows"],
         error_rows=totals["error_rows"] + held.errors + held.duplicates,
         duplicate_rows=totals["duplicate_rows"],
