@@ -3,15 +3,13 @@ grouped query each; a row per regency, linked to the page where the detail is.""
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cases.models import ImportBatch
 from kube.models import Kube
 from pmks_portal.access import Capability
 from rakornis.models import FollowUp
-from worklists.regency_lists import groups_missing_report, last_month
+from worklists.regency_lists import ImportsWaiting, groups_missing_report, last_month
 from worklists.registry import Row, Worklist
 
 
@@ -60,22 +58,12 @@ class FollowUpsOverdueByRegency(Worklist):
         return reverse("rakornis:follow-ups")
 
 
-class ProvinceImportsWaiting(Worklist):
+class ProvinceImportsWaiting(ImportsWaiting):
     key = "province-imports"
     label = _("Province-wide imports waiting to be saved")
     description = _("Files for the whole province, checked and waiting for you to save them.")
     capability = Capability.IMPORT_PROVINCE
+    detail_url = "cases:province-import-detail"
 
     def items(self, user, today):
-        return (
-            ImportBatch.objects.visible_to(user)
-            .filter(status=ImportBatch.Status.CHECKED, regency__isnull=True)
-            .order_by("uploaded_at", "pk")
-        )
-
-    def row(self, batch):
-        return Row(
-            batch.original_name,
-            reverse("cases:province-import-detail", args=[batch.pk]),
-            _("%(count)s rows ready") % {"count": formats.number_format(batch.valid_rows)},
-        )
+        return self.checked(user).filter(regency__isnull=True)

@@ -182,18 +182,24 @@ class ImportsWaiting(Worklist):
     label = _("Imports waiting to be saved")
     description = _("Spreadsheets checked and waiting for someone to confirm and save them.")
 
+    detail_url = "cases:import-detail"
+
     def items(self, user, today):
         # A regency's share of a province-wide file is the provincial office's to save.
+        return self.checked(user).filter(parent__isnull=True, regency__isnull=False)
+
+    @staticmethod
+    def checked(user):
         return (
             ImportBatch.objects.visible_to(user)
-            .filter(status=ImportBatch.Status.CHECKED, parent__isnull=True, regency__isnull=False)
+            .filter(status=ImportBatch.Status.CHECKED)
             .order_by("uploaded_at", "pk")
         )
 
     def row(self, batch):
         return Row(
             batch.original_name,
-            reverse("cases:import-detail", args=[batch.pk]),
+            reverse(self.detail_url, args=[batch.pk]),
             _("%(count)s rows ready") % {"count": formats.number_format(batch.valid_rows)},
         )
 
