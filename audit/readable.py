@@ -39,6 +39,10 @@ ACTION_KEYS = {
     "attachment": _("photo or document"),
     "file": _("file"),
     "rejected_rows": _("rejected rows"),
+    # A case import's batch: what its commit saved, and the province-wide file it was part of.
+    "persons": _("new persons registered"),
+    "rejected": _("rows left out"),
+    "province_import": _("province-wide import"),
     "format": _("file format"),
     "regencies": _("responsible regencies/cities"),
     "second_factor": _("second factor"),
@@ -53,7 +57,7 @@ ACTION_KEYS = {
 # the audit app may not import the apps whose trail it keeps.
 KEY_CHOICES: dict[str, type[models.Choices]] = {}
 # Keys whose values number a record: shown as the number it is, never as a quantity.
-RECORD_NUMBER_KEYS = {"merged_person", "merged_into", "person", "attachment"}
+RECORD_NUMBER_KEYS = {"merged_person", "merged_into", "person", "attachment", "province_import"}
 # Keys whose values are region codes (one, or a list).
 REGION_KEYS = {"regencies", "regency", "district", "village"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
