@@ -232,7 +232,6 @@ def province_import_detail(request, pk):
             "parts": parts,
             "problems": summary.get("problems", []),
             "held_rows": summary.get("held_rows", 0),
-            "rejected": summary.get("held_rows", 0),
             "with_warnings": summary.get("counts", {}).get("with_warnings", 0),
             "sample_size": importing.SAMPLE_ROWS,
             "can_commit": batch.status == ImportBatch.Status.CHECKED and batch.valid_rows > 0,
