@@ -9,6 +9,8 @@ away (a <details>), with the administrators' access log (audit/views.py) for the
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.db.models import BooleanField, Case, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,13 +65,32 @@ class History:
 
 
 def history_of(obj: models.Model, *, with_reads: bool = True) -> History:
-    """The record's changes (newest first) and a summary of its reads: two queries, a third
-    for the totals when a record was read more than READS_LISTED times.
-    `with_reads=False` leaves the reads out (a page whose openings are not logged)."""
+    """The record's changes (newest first) and a summary of its reads: one query (each kind
+    numbered newest first by a window, the changes cut at CHANGES_SHOWN + 1 and the reads at
+    READS_LISTED + 1), a second for the totals when a record was read more than READS_LISTED
+    times. `with_reads=False` leaves the reads out (a page whose openings are not logged)."""
     if obj.pk is None:
         return History()
     events = AuditEvent.objects.for_object(obj).with_actor()
-    changes = list(events.exclude(action__in=READ_ACTIONS)[: CHANGES_SHOWN + 1])
+    if with_reads:
+        is_read = Case(
+            When(action__in=READ_ACTIONS, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        newest_first = [F("at").desc(), F("id").desc()]
+        listed = events.annotate(
+            is_read=is_read,
+            place=Window(RowNumber(), partition_by=[is_read], order_by=newest_first),
+        ).filter(
+            Q(is_read=False, place__lte=CHANGES_SHOWN + 1)
+            | Q(is_read=True, place__lte=READS_LISTED + 1)
+        )
+        changes, reads = [], []
+        for event in listed.order_by(*newest_first):
+            (reads if event.is_read else changes).append(event)
+    else:
+        changes = list(events.exclude(action__in=READ_ACTIONS)[: CHANGES_SHOWN + 1])
     history = History(
         changes=changes[:CHANGES_SHOWN],
         more_changes=len(changes) > CHANGES_SHOWN,
@@ -77,15 +98,13 @@ def history_of(obj: models.Model, *, with_reads: bool = True) -> History:
         target_id=str(obj.pk),
     )
     if with_reads:
-        reads = events.filter(action__in=READ_ACTIONS)
-        history.reads = list(reads[: READS_LISTED + 1])
-        if len(history.reads) <= READS_LISTED:
+        history.reads = reads[:READS_LISTED]
+        if len(reads) <= READS_LISTED:
             # All of them are here: counted without another query.
-            history.read_count = len(history.reads)
-            history.reader_count = len({read.actor_id for read in history.reads} - {None})
+            history.read_count = len(reads)
+            history.reader_count = len({read.actor_id for read in reads} - {None})
         else:
-            history.reads = history.reads[:READS_LISTED]
-            totals = reads.aggregate(
+            totals = events.filter(action__in=READ_ACTIONS).aggregate(
                 count=models.Count("id"), readers=models.Count("actor", distinct=True)
             )
             history.read_count, history.reader_count = totals["count"], totals["readers"]

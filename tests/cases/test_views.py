@@ -240,8 +240,8 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
     client.get(url)
     # session, user with the regency, the case with its person, places and programme details
     # (one join), the view-log insert, interventions, attachments (with who uploaded them, one
-    # join), status history, the changes and the reads of the history (audit/history.py).
-    with django_assert_num_queries(9):
+    # join), status history, the history's changes and reads together (audit/history.py).
+    with django_assert_num_queries(8):
         client.get(url)
 
 
