@@ -165,6 +165,17 @@ def test_the_audit_trail_stores_numbers_masked_with_a_keyed_fingerprint(
     assert masking.fingerprint(person.nik) != masking.fingerprint(person.kk_number)
 
 
+def test_a_fingerprint_is_keyed_by_the_secret_and_matches_those_stored_before(settings):
+    from django.utils.crypto import salted_hmac
+
+    # The trail holds fingerprints made with Django's salted_hmac: the faster derivation must
+    # give the very same ones, or a search by NIK would miss every older event.
+    earlier = salted_hmac("pmks_portal.masking.fingerprint", NIK, algorithm="sha256")
+    assert masking.fingerprint(NIK) == earlier.hexdigest()[:32]
+    settings.SECRET_KEY = "another-secret-" + "x" * 40
+    assert masking.fingerprint(NIK) != earlier.hexdigest()[:32]
+
+
 NIK = "6472015505907777"
 
 

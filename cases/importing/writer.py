@@ -1,30 +1,18 @@
 """Writing valid rows inside the commit's transaction: persons, cases, their first status
 change, pasung records and one audit event per record, with pmks_portal.bulkload."""
 
-from operator import itemgetter
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
-from audit.services import audit_fields, field_changes
+from audit.services import created_changes
 from cases.importing.reference import Reference
 from cases.importing.rows import RowResult
 from cases.models import Case, CaseSource, CaseTransition, ImportBatch, PasungDetail, Person
 from cases.services import CASE_FIELDS, PERSON_FIELDS, programme_for
 from pmks_portal.bulkload import BulkInserter
+from pmks_portal.masking import audited_changes
 from regions.models import Level
-
-
-class _Record:
-    """A record written in bulk, as audit.services reads a saved one: its values by attribute
-    (field_changes), its model's ``_meta`` and its ``pk`` (the target of audit_fields)."""
-
-    def __init__(self, model, values: dict, pk: int | None = None):
-        self.__dict__.update(values)
-        self._meta = model._meta
-        self.pk = pk
-
 
 PERSON_COLUMNS = [
     "nik",
@@ -64,8 +52,17 @@ AUDIT_COLUMNS = [
     "changes",
     "reason",
 ]
-# An unsaved AuditEvent's values, in the order of AUDIT_COLUMNS.
-_audit_values = itemgetter(*AUDIT_COLUMNS)
+PERSON_LABEL, CASE_LABEL = Person._meta.label_lower, Case._meta.label_lower
+# What a person created by a form holds in the fields the import does not fill.
+PERSON_BLANKS = {
+    "birth_date_is_estimate": False,
+    "phone": "",
+    "guardian_name": "",
+    "guardian_relation": "",
+    "guardian_phone": "",
+    "disability": "",
+    "notes": "",
+}
 
 
 class RowWriter:
@@ -89,20 +86,20 @@ class RowWriter:
         self.pasung = BulkInserter(PasungDetail, ["case_id", "restraint_form"], now)
         self.audit = BulkInserter(AuditEvent, AUDIT_COLUMNS, now)
 
-    def _reason(self, row: RowResult) -> str:
-        return self.reason % {"batch": self.batch.pk, "row": row.number}
-
-    def _event(self, record: _Record, fields: list[str], reason: str) -> tuple:
-        """The event audit_record() saves for a created record, as one row of the bulk insert."""
-        event = audit_fields(
-            actor=self.actor,
-            action=AuditEvent.Action.CREATE,
-            target=record,
-            changes=field_changes(record, fields, {}),
-            reason=reason,
-            regency_id=self.regency_id,
+    def _event(self, target_type: str, pk: int, values: dict, fields: list[str], reason: str):
+        """The event audit_record() saves for a created record (audit.services.audit_fields,
+        NIK and KK masked with their fingerprints), as one row of the bulk insert in the order
+        of AUDIT_COLUMNS."""
+        changes = audited_changes(created_changes(values, fields))
+        return (
+            self.actor_id,
+            AuditEvent.Action.CREATE.value,
+            target_type,
+            str(pk),
+            self.regency_id,
+            changes,
+            reason,
         )
-        return _audit_values(event)
 
     def write(self, rows: list[RowResult]) -> None:
         new_persons: dict = {}
@@ -131,36 +128,30 @@ class RowWriter:
             ],
             returning=True,
         )
+        # One reason per row: its person's, its case's and its first status change's.
+        reasons = {
+            row.number: self.reason % {"batch": self.batch.pk, "row": row.number} for row in rows
+        }
         audit = []
         person_id_of = {}
         for key, row, pk in zip(new_persons, person_rows, person_ids, strict=True):
             person_id_of[key] = pk
             if row.nik:
                 self.person_of_nik[row.nik] = pk
-            record = _Record(
-                Person,
-                {
-                    "nik": row.nik,
-                    "kk_number": row.kk,
-                    "name": row.name,
-                    "sex": row.sex,
-                    "birth_place": row.birth_place,
-                    "birth_date": row.birth_date,
-                    "birth_date_is_estimate": False,
-                    "address": row.address,
-                    "village": row.region if row.region.level == Level.VILLAGE else None,
-                    "phone": "",
-                    "guardian_name": "",
-                    "guardian_relation": "",
-                    "guardian_phone": "",
-                    "disability": "",
-                    "notes": "",
-                },
-                pk,
-            )
-            audit.append((record, PERSON_FIELDS, self._reason(row)))
+            values = {
+                "nik": row.nik,
+                "kk_number": row.kk,
+                "name": row.name,
+                "sex": row.sex,
+                "birth_place": row.birth_place,
+                "birth_date": row.birth_date,
+                "address": row.address,
+                "village": row.region if row.region.level == Level.VILLAGE else None,
+                **PERSON_BLANKS,
+            }
+            audit.append((PERSON_LABEL, pk, values, PERSON_FIELDS, reasons[row.number]))
 
-        case_values, case_records = [], []
+        case_values, case_changes = [], []
         for row in rows:
             person_id = row.person_id or person_id_of[row.nik or ("row", row.number)]
             level = row.region.level
@@ -189,33 +180,29 @@ class RowWriter:
                     self.actor_id,
                 )
             )
-            case_records.append(
-                _Record(
-                    Case,
-                    {
-                        "category": row.category,
-                        "district": district,
-                        "village": village,
-                        "found_on": row.found_on,
-                        "source": CaseSource.IMPORT.value,
-                        "notes": row.notes,
-                        "programme": programme,
-                        "status": row.status,
-                    },
-                )
+            case_changes.append(
+                {
+                    "category": row.category,
+                    "district": district,
+                    "village": village,
+                    "found_on": row.found_on,
+                    "source": CaseSource.IMPORT.value,
+                    "notes": row.notes,
+                    "programme": programme,
+                    "status": row.status,
+                }
             )
         case_ids = self.cases.insert(case_values, returning=True)
         self.transitions.insert(
             [
-                (pk, row.status, row.found_on, self._reason(row), self.actor_id)
+                (pk, row.status, row.found_on, reasons[row.number], self.actor_id)
                 for row, pk in zip(rows, case_ids, strict=True)
             ]
         )
         pasung = [(pk, "other") for row, pk in zip(rows, case_ids, strict=True) if row.is_pasung]
         if pasung:
             self.pasung.insert(pasung)
-        for row, pk, record in zip(rows, case_ids, case_records, strict=True):
-            record.pk = pk
-            audit.append((record, self.case_fields, self._reason(row)))
+        for row, pk, values in zip(rows, case_ids, case_changes, strict=True):
+            audit.append((CASE_LABEL, pk, values, self.case_fields, reasons[row.number]))
         # A generator: on PostgreSQL the events are made while COPY sends the earlier ones.
         self.audit.insert(self._event(*item) for item in audit)

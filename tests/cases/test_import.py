@@ -12,10 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 
 from audit.models import AuditEvent
+from audit.services import field_changes
 from cases import importing
 from cases.importing import files, service, tally
 from cases.models import Case, CaseTransition, ImportBatch, PasungDetail, Person
+from cases.services import CASE_FIELDS, PERSON_FIELDS
 from pmks_portal import archives, bulkload
+from pmks_portal.masking import audited_changes
 from regions.models import Region
 from tests.cases.conftest import register
 
@@ -698,6 +701,11 @@ def test_the_commit_saves_exactly_the_valid_rows_with_history_and_audit(samarind
     assert case_event.changes["category"] == [None, str(case.category)]
     assert case_event.changes["programme"] == [None, "street_children"]
     assert case_event.regency_id == "64.72"
+    # Field for field what a record saved one at a time records (cases.services), NIK masked.
+    saved_person = audited_changes(field_changes(case.person, PERSON_FIELDS, {}))
+    assert person_event.changes == saved_person
+    saved_case = field_changes(case, [*CASE_FIELDS, "programme", "status"], {})
+    assert case_event.changes == audited_changes(saved_case)
     summary = AuditEvent.objects.for_object(batch).get(changes__has_key="cases")
     assert summary.changes["cases"] == [None, 2] and summary.changes["rejected"] == [None, 2]
 
