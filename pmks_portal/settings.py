@@ -151,6 +151,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form templates, with select lists written in Python (pmks_portal/form_renderer.py).
+FORM_RENDERER = "pmks_portal.form_renderer.FormRenderer"
 
 # Database: SQLite by default, PostgreSQL from DATABASE_URL.
 DATABASES = {

@@ -395,9 +395,9 @@ def test_the_group_page_runs_a_fixed_number_of_queries(
     url = reverse("kube:detail", args=[kube.pk])
     # The group (one join), the view-log insert, the rules, members with their persons, their
     # open fakir miskin cases, grants with partners, their payment stages, reports,
-    # partnerships, stage history, status history, the audit history: its changes and the
-    # summary of its reads (audit.history).
-    with django_assert_num_queries(SESSION_AND_USER + 13):
+    # partnerships, stage history, status history, the audit history: its changes and its
+    # reads in one query (audit.history).
+    with django_assert_num_queries(SESSION_AND_USER + 12):
         response = client.get(url)
     assert response.context["chart"].points == reports
 
