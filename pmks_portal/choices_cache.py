@@ -1,4 +1,5 @@
-"""The choices of reference lists (categories, regions) that filter forms offer, cached.
+"""The choices of reference lists (categories, regions) that filter forms offer, cached;
+and their records, kept in each process (cached_records).
 
 A list page read each of them from the database on every request. They change rarely, and
 through services (regions.services, regions.loader, cases.reference) that call forget() once
@@ -7,6 +8,7 @@ elsewhere (a migration, the shell) leaves a list stale. Through pmks_portal.cach
 cache down, the lists are read from the database.
 """
 
+import time
 from collections.abc import Callable
 
 from django.db import transaction
@@ -26,6 +28,28 @@ def cached_choices(name: str, load: Callable[[], Choices]) -> Choices:
     return cache.get_or_set(f"choices:{version}:{get_language()}:{name}", load, TIMEOUT)
 
 
+# (name, version) -> (loaded at, records). Per process, not through the cache: a list page
+# attaches these records to every row, and unpickling a thousand regions per request would
+# cost more than the joins they replace.
+_records: dict[tuple[str, int], tuple[float, object]] = {}
+
+
+def cached_records(name: str, load: Callable[[], object], *, fresh: bool = False):
+    """What `load` gives (records of a reference table by key), kept in this process until
+    forget() is committed anywhere (the version in the shared cache moves) or TIMEOUT;
+    `fresh` reads them again now. The records are shared between requests: read them, never
+    change them."""
+    version = cache.get(VERSION_KEY, 0)
+    kept = _records.get((name, version))
+    if not fresh and kept is not None and time.monotonic() - kept[0] < TIMEOUT:
+        return kept[1]
+    records = load()
+    for key in [key for key in _records if key[0] == name]:
+        _records.pop(key, None)
+    _records[(name, version)] = (time.monotonic(), records)
+    return records
+
+
 def forget() -> None:
     """Every cached list is read again, once the current transaction (if any) commits."""
     transaction.on_commit(forget_now)
@@ -34,3 +58,5 @@ def forget() -> None:
 def forget_now() -> None:
     """Every cached list is read again from now on."""
     cache.incr(VERSION_KEY)
+    # This process's records too, whether or not the shared cache answers.
+    _records.clear()
