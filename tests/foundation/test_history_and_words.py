@@ -100,16 +100,16 @@ def test_the_history_lists_changes_and_sums_up_reads_in_one_query(
         detail=StreetChildDetail(case=street_case),
         data={"location_found": "Pasar Pagi", "activity": StreetActivity.BEGGING},
     )
-    for reader in [samarinda_viewer] * 20 + [provincial_officer] * 10 + [samarinda_staff]:
+    for reader in [samarinda_viewer] * 12 + [provincial_officer] * 8 + [samarinda_staff]:
         services.record_view(actor=reader, obj=street_case, regency_id=SAMARINDA)
 
     with django_assert_num_queries(1):
         history = history_of(street_case)
     assert [event.action for event in history.changes] == ["update", "create"]
-    assert (history.read_count, history.reader_count) == (31, 3)
+    assert (history.read_count, history.reader_count) == (21, 3) and 21 <= READS_LISTED
     with translation.override("id"):
         summary = history.read_summary
-    assert summary.startswith("Dilihat 31 kali oleh 3 orang; terakhir ")
+    assert summary.startswith("Dilihat 21 kali oleh 3 orang; terakhir ")
     assert summary.endswith(f"WITA oleh {samarinda_staff}")
 
 
