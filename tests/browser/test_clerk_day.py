@@ -172,6 +172,9 @@ def test_sign_in_language_picker_and_icon(page, portal):
     page.log_in("samarinda")
     if page.viewport is PHONE:
         page.page.click(".navbar-toggler")
+        # Visible while Bootstrap's collapse still animates ("collapsing"); clicked only once it
+        # settles, or a loaded machine clicks the button where it was a frame ago.
+        page.page.wait_for_selector("#main-menu.collapse.show")
     english = page.page.locator("[data-testid=language-picker] button[value=en]")
     english.wait_for(state="visible")
     box = english.bounding_box()
