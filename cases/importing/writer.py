@@ -53,15 +53,22 @@ AUDIT_COLUMNS = [
     "reason",
 ]
 PERSON_LABEL, CASE_LABEL = Person._meta.label_lower, Case._meta.label_lower
-# What a person created by a form holds in the fields the import does not fill.
-PERSON_BLANKS = {
-    "birth_date_is_estimate": False,
-    "phone": "",
-    "guardian_name": "",
-    "guardian_relation": "",
-    "guardian_phone": "",
-    "disability": "",
-    "notes": "",
+# The audited person fields an import fills; the others hold the model's defaults, as on a
+# person saved by a form.
+PERSON_IMPORTED = [
+    "nik",
+    "kk_number",
+    "name",
+    "sex",
+    "birth_place",
+    "birth_date",
+    "address",
+    "village",
+]
+PERSON_DEFAULTS = {
+    name: Person._meta.get_field(name).get_default()
+    for name in PERSON_FIELDS
+    if name not in PERSON_IMPORTED
 }
 
 
@@ -147,7 +154,7 @@ class RowWriter:
                 "birth_date": row.birth_date,
                 "address": row.address,
                 "village": row.region if row.region.level == Level.VILLAGE else None,
-                **PERSON_BLANKS,
+                **PERSON_DEFAULTS,
             }
             audit.append((PERSON_LABEL, pk, values, PERSON_FIELDS, reasons[row.number]))
 
