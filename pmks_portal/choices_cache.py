@@ -28,10 +28,10 @@ def cached_choices(name: str, load: Callable[[], Choices]) -> Choices:
     return cache.get_or_set(f"choices:{version}:{get_language()}:{name}", load, TIMEOUT)
 
 
-# (name, version) -> (loaded at, records). Per process, not through the cache: a list page
+# name -> (version, loaded at, records). Per process, not through the cache: a list page
 # attaches these records to every row, and unpickling a thousand regions per request would
 # cost more than the joins they replace.
-_records: dict[tuple[str, int], tuple[float, object]] = {}
+_records: dict[str, tuple[int, float, object]] = {}
 
 
 def cached_records(name: str, load: Callable[[], object], *, fresh: bool = False):
@@ -40,13 +40,11 @@ def cached_records(name: str, load: Callable[[], object], *, fresh: bool = False
     `fresh` reads them again now. The records are shared between requests: read them, never
     change them."""
     version = cache.get(VERSION_KEY, 0)
-    kept = _records.get((name, version))
-    if not fresh and kept is not None and time.monotonic() - kept[0] < TIMEOUT:
-        return kept[1]
+    kept = _records.get(name)
+    if not fresh and kept and kept[0] == version and time.monotonic() - kept[1] < TIMEOUT:
+        return kept[2]
     records = load()
-    for key in [key for key in _records if key[0] == name]:
-        _records.pop(key, None)
-    _records[(name, version)] = (time.monotonic(), records)
+    _records[name] = (version, time.monotonic(), records)
     return records
 
 
